@@ -1,0 +1,40 @@
+# Frontline: `make run` to try it, `make test` to check it. Everything installs into .venv from requirements.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Tests run in parallel on every core; set JOBS=0 to run them in one process.
+JOBS ?= auto
+
+.PHONY: install run test migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+
+run: install
+	DEBUG=1 $(BIN)/python manage.py demo
+	@echo
+	@echo "Frontline is starting on http://$(HOST):$(PORT)/"
+	@echo "  kiosk:          http://$(HOST):$(PORT)/b/demo/kiosk/"
+	@echo "  lobby display:  http://$(HOST):$(PORT)/b/demo/display/"
+	@echo "  phone:          http://$(HOST):$(PORT)/b/demo/join/  (then follow the ticket on /t/<token>/)"
+	@echo "  staff console:  http://$(HOST):$(PORT)/staff/        (teller1 / frontline-demo)"
+	@echo "  dashboard:      http://$(HOST):$(PORT)/b/demo/stats/ (manager / frontline-demo)"
+	@echo "  admin:          http://$(HOST):$(PORT)/admin/        (python manage.py createsuperuser)"
+	@echo
+	DEBUG=1 exec $(BIN)/daphne -b $(HOST) -p $(PORT) queuesite.asgi:application
+
+test: $(VENV)/.installed
+	$(BIN)/pytest -n $(JOBS) -q $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache

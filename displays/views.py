@@ -1,0 +1,13 @@
+from django.shortcuts import get_object_or_404, render
+
+from tickets.models import Branch
+from tickets.qr import qr_svg
+from tickets.state import branch_state
+
+
+def display(request, slug):
+    """The lobby screen, rendered with the current state so it shows the truth before its socket connects."""
+    branch = get_object_or_404(Branch, slug=slug)
+    join_url = request.build_absolute_uri(f"/b/{branch.slug}/join/")
+    context = {"branch": branch, "state": branch_state(branch), "join_url": join_url, "qr": qr_svg(join_url)}
+    return render(request, "displays/display.html", context)

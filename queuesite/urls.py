@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from displays.views import display
+from tickets import dashboard, staff, views
+from tickets.api import api
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("b/<slug:slug>/kiosk/", views.kiosk, name="kiosk"),
+    path("b/<slug:slug>/join/", views.join, name="join"),
+    path("b/<slug:slug>/display/", display, name="display"),
+    path("b/<slug:slug>/stats/", dashboard.dashboard, name="dashboard"),
+    path("t/<str:token>/", views.ticket, name="ticket"),
+    path("t/<str:token>/print/", views.ticket_print, name="ticket-print"),
+    path("t/<str:token>/cancel/", views.ticket_cancel, name="ticket-cancel"),
+    path("t/<str:token>/feedback/", views.ticket_feedback, name="ticket-feedback"),
+    path("staff/", staff.choose_counter, name="staff"),
+    path("staff/counters/<int:counter_id>/", staff.console, name="staff-console"),
+    path("staff/counters/<int:counter_id>/<str:operation>/", staff.operate, name="staff-operate"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

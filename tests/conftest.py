@@ -1,0 +1,94 @@
+"""The fixed cast of every test: one branch, two services, two counters, and the people around them."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from tickets import actions
+from tickets.models import ApiToken, Branch, Counter, Service, StaffMembership
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory):
+    """Tests run on a SQLite file, not in memory, so threads share one real database as in production."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture
+def branch(db):
+    return Branch.objects.create(name="Main Street", slug="main", time_zone="Europe/Lisbon")
+
+
+@pytest.fixture
+def other_branch(db):
+    return Branch.objects.create(name="Harbour", slug="harbour", time_zone="America/New_York")
+
+
+@pytest.fixture
+def deposits(branch):
+    return Service.objects.create(branch=branch, name="Deposits", code="A", target_wait_minutes=10, position=0)
+
+
+@pytest.fixture
+def loans(branch):
+    return Service.objects.create(branch=branch, name="Loans", code="B", target_wait_minutes=20, position=1)
+
+
+def open_counter(branch, name, services):
+    counter = Counter.objects.create(branch=branch, name=name)
+    counter.services.set(services)
+    return actions.resume_counter(counter)
+
+
+@pytest.fixture
+def counter(branch, deposits):
+    """Counter 1 serves deposits only."""
+    return open_counter(branch, "1", [deposits])
+
+
+@pytest.fixture
+def counter2(branch, deposits, loans):
+    """Counter 2 serves deposits and loans."""
+    return open_counter(branch, "2", [deposits, loans])
+
+
+def make_user(username, branch=None, role=StaffMembership.Role.TELLER, **extra):
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username, **extra)
+    if branch is not None:
+        StaffMembership.objects.create(user=user, branch=branch, role=role)
+    return user
+
+
+@pytest.fixture
+def teller(branch):
+    return make_user("teller", branch)
+
+
+@pytest.fixture
+def other_teller(other_branch):
+    """A teller of another branch."""
+    return make_user("other_teller", other_branch)
+
+
+@pytest.fixture
+def manager(branch):
+    return make_user("manager", branch, StaffMembership.Role.MANAGER)
+
+
+@pytest.fixture
+def other_manager(other_branch):
+    return make_user("other_manager", other_branch, StaffMembership.Role.MANAGER)
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def api_key(teller):
+    """A raw API key that acts as the teller."""
+    return ApiToken.objects.create_token(teller, "integration")[1]

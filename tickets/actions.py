@@ -1,0 +1,279 @@
+"""The operations on a branch's queue, named as the floor says them.
+
+Each is one transaction with one ``now``, locks what it changes, raises a QueueError subclass when it
+refuses (changing nothing), and announces what changed once the transaction has committed. Nothing
+else writes a ticket's status, counter or times.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from . import errors
+from .estimates import estimated_wait, seconds_per_customer
+from .models import Counter, Feedback, Service, Ticket, TicketSequence, Transfer
+
+# How often call_next looks for another ticket when the one it chose was taken in the meantime.
+CLAIM_ATTEMPTS = 20
+
+
+def _announce(event, branch_id, *, services=(), tickets=(), counter=None, call=None):
+    """After commit, tell the live screens what changed; never for a transaction that rolled back."""
+    from displays.broadcast import queue_changed
+
+    service_ids = sorted({service.pk if hasattr(service, "pk") else service for service in services})
+    tokens = sorted({ticket.token for ticket in tickets})
+    counter_id = counter.pk if counter else None
+    call_id = call.pk if call else None
+    transaction.on_commit(
+        lambda: queue_changed(
+            event, branch_id, service_ids=service_ids, tokens=tokens, counter_id=counter_id, call_id=call_id
+        )
+    )
+
+
+def _next_number(service, day):
+    # The sequence row is created once per service and day (ignoring the conflict if a concurrent kiosk
+    # made it first), then incremented in place: the UPDATE's row lock makes two kiosks wait for each
+    # other instead of reading the same last number.
+    TicketSequence.objects.bulk_create([TicketSequence(service=service, day=day)], ignore_conflicts=True)
+    sequence = TicketSequence.objects.filter(service=service, day=day)
+    sequence.update(last_number=F("last_number") + 1)
+    return sequence.values_list("last_number", flat=True).get()
+
+
+def issue_ticket(service, *, priority=False, now=None):
+    """Give the next number of ``service`` for the branch's business day; priority tickets go ahead of the rest."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        service = Service.objects.select_related("branch").get(pk=service.pk)
+        if not service.active:
+            raise errors.ServiceUnavailable(f"{service.name} is not taking tickets now.")
+        branch = service.branch
+        day = branch.business_day(now)
+        number = _next_number(service, day)
+        ticket = Ticket(
+            branch=branch,
+            service=service,
+            number=f"{service.code}{number:03d}",
+            day=day,
+            token=Ticket.new_token(),
+            priority=priority,
+            lane=Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL,
+            issued_at=now,
+            queued_at=now,
+        )
+        ticket.save()
+        ahead = Ticket.objects.ahead_of(ticket).count()
+        ticket.quoted_wait = estimated_wait(ahead, seconds_per_customer(service, now))
+        ticket.save(update_fields=["quoted_wait"])
+        _announce("issued", branch.pk, services=[service], tickets=[ticket])
+    return ticket
+
+
+def _lock_counter(counter):
+    # Locking the counter row makes two presses at the same counter (a double click, two tabs) run one
+    # after the other, so each sees what the other did.
+    return Counter.objects.select_for_update().select_related("branch").get(pk=counter.pk)
+
+
+def _called_ticket(counter):
+    return Ticket.objects.select_for_update().filter(counter=counter, status=Ticket.Status.CALLED).first()
+
+
+def _finish(ticket, status, by, now):
+    ticket.status = status
+    ticket.finished_at = now
+    ticket.finished_by = by
+    ticket.save(update_fields=["status", "finished_at", "finished_by"])
+
+
+def _claim_next(counter, by, now):
+    """Call the first waiting ticket of the counter's services to it, or raise QueueEmpty."""
+    queue = Ticket.objects.waiting().filter(service__in=counter.services.filter(active=True)).in_queue_order()
+    for _ in range(CLAIM_ATTEMPTS):
+        # On PostgreSQL, skip_locked lets ten counters each take a different ticket at once instead of
+        # queueing on the first one; SQLite has no row locks, and its IMMEDIATE transactions run one at a time.
+        candidate = queue.select_for_update(skip_locked=True).first()
+        if candidate is None:
+            raise errors.QueueEmpty(counter)
+        # The conditional update claims the ticket only if it is still waiting: if another counter or a
+        # cancel got there first, nothing changes and we look again.
+        claimed = Ticket.objects.filter(pk=candidate.pk, status=Ticket.Status.WAITING).update(
+            status=Ticket.Status.CALLED, counter=counter, called_at=now, called_by=by
+        )
+        if claimed == 1:
+            Ticket.objects.filter(pk=candidate.pk, first_called_at__isnull=True).update(first_called_at=now)
+            return Ticket.objects.get(pk=candidate.pk)
+    raise errors.QueueEmpty(counter)
+
+
+def call_next(counter, *, by=None, now=None):
+    """Call the next customer to ``counter``: transferred first, then priority, then the longest waiting.
+
+    The customer still at the counter, if any, is marked served first.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        if counter.status != Counter.Status.OPEN:
+            raise errors.CounterNotOpen(counter)
+        previous = _called_ticket(counter)
+        if previous:
+            _finish(previous, Ticket.Status.SERVED, by, now)
+        ticket = _claim_next(counter, by, now)
+        finished = [previous] if previous else []
+        _announce(
+            "called",
+            counter.branch_id,
+            services=[ticket.service_id] + [t.service_id for t in finished],
+            tickets=[ticket, *finished],
+            counter=counter,
+            call=ticket,
+        )
+    return ticket
+
+
+def recall(counter, *, by=None, now=None):
+    """Call the counter's current customer again, on the display and their phone."""
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        ticket = _called_ticket(counter)
+        if ticket is None:
+            raise errors.NoTicketAtCounter(counter)
+        ticket.recall_count = F("recall_count") + 1
+        ticket.save(update_fields=["recall_count"])
+        ticket.refresh_from_db()
+        _announce("recalled", counter.branch_id, tickets=[ticket], counter=counter, call=ticket)
+    return ticket
+
+
+def _close_called(counter, status, by, now, event):
+    now = now or timezone.now()
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        ticket = _called_ticket(counter)
+        if ticket is None:
+            raise errors.NoTicketAtCounter(counter)
+        _finish(ticket, status, by, now)
+        _announce(event, counter.branch_id, services=[ticket.service_id], tickets=[ticket], counter=counter)
+    return ticket
+
+
+def mark_served(counter, *, by=None, now=None):
+    """The counter's current customer has been served."""
+    return _close_called(counter, Ticket.Status.SERVED, by, now, "served")
+
+
+def mark_no_show(counter, *, by=None, now=None):
+    """The counter's current customer did not come when called."""
+    return _close_called(counter, Ticket.Status.NO_SHOW, by, now, "no_show")
+
+
+def transfer(counter, to_service, *, by=None, now=None):
+    """Send the counter's current customer to another service, where they wait again at the front.
+
+    The ticket keeps its number and first issue time, so statistics count the whole visit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        ticket = _called_ticket(counter)
+        if ticket is None:
+            raise errors.NoTicketAtCounter(counter)
+        if to_service.branch_id != counter.branch_id or not to_service.active:
+            raise errors.InvalidTransfer(f"{to_service.name} is not open for transfers in this branch.")
+        if to_service.pk == ticket.service_id:
+            raise errors.InvalidTransfer(f"{ticket.number} is already in {to_service.name}.")
+        from_service_id = ticket.service_id
+        Transfer.objects.create(
+            ticket=ticket,
+            from_service_id=from_service_id,
+            to_service=to_service,
+            counter=counter,
+            called_at=ticket.called_at,
+            transferred_at=now,
+            transferred_by=by,
+        )
+        ticket.status = Ticket.Status.WAITING
+        ticket.service = to_service
+        ticket.lane = Ticket.Lane.TRANSFERRED
+        ticket.queued_at = now
+        ticket.counter = None
+        ticket.save(update_fields=["status", "service", "lane", "queued_at", "counter"])
+        _announce(
+            "transferred",
+            counter.branch_id,
+            services=[from_service_id, to_service.pk],
+            tickets=[ticket],
+            counter=counter,
+        )
+    return ticket
+
+
+def cancel(ticket, *, now=None):
+    """The customer leaves before being called ("I'm leaving")."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock the ticket so a counter cannot call it while it is being cancelled.
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if ticket.status != Ticket.Status.WAITING:
+            raise errors.InvalidTransition(ticket, "cancelled")
+        _finish(ticket, Ticket.Status.CANCELLED, None, now)
+        _announce("cancelled", ticket.branch_id, services=[ticket.service_id], tickets=[ticket])
+    return ticket
+
+
+def _set_counter_status(counter, status, event, allowed_from):
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        if counter.status not in allowed_from:
+            raise errors.QueueError(f"Counter {counter.name} is already {counter.status}.")
+        current = _called_ticket(counter)
+        if current is not None and status != Counter.Status.OPEN:
+            raise errors.CounterBusy(counter, current)
+        counter.status = status
+        counter.save(update_fields=["status"])
+        _announce(event, counter.branch_id, services=counter.services.all(), counter=counter)
+    return counter
+
+
+def pause_counter(counter):
+    """A break: the counter takes no calls until resumed; its current customer must be finished first."""
+    return _set_counter_status(counter, Counter.Status.PAUSED, "counter_paused", [Counter.Status.OPEN])
+
+
+def resume_counter(counter):
+    """Open a paused or closed counter for calls."""
+    return _set_counter_status(
+        counter, Counter.Status.OPEN, "counter_opened", [Counter.Status.PAUSED, Counter.Status.CLOSED]
+    )
+
+
+def close_counter(counter):
+    """Close the counter for the day; its current customer must be finished first."""
+    return _set_counter_status(
+        counter, Counter.Status.CLOSED, "counter_closed", [Counter.Status.OPEN, Counter.Status.PAUSED]
+    )
+
+
+def record_feedback(ticket, *, rating=None, note="", now=None):
+    """Keep the customer's rating (1-5) and note (up to 500 characters) for this visit, once per ticket.
+
+    The note is stored exactly as typed; it is escaped wherever it is shown.
+    """
+    now = now or timezone.now()
+    note = note or ""
+    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
+        raise errors.InvalidFeedback("The rating must be a whole number from 1 to 5.")
+    if len(note) > Feedback.NOTE_MAX_LENGTH:
+        raise errors.InvalidFeedback(f"The note can be at most {Feedback.NOTE_MAX_LENGTH} characters.")
+    if rating is None and not note.strip():
+        raise errors.InvalidFeedback("Give a rating or write a note.")
+    try:
+        with transaction.atomic():
+            feedback = Feedback.objects.create(ticket=ticket, rating=rating, note=note, created_at=now)
+            _announce("feedback", ticket.branch_id, tickets=[ticket])
+    except IntegrityError:
+        raise errors.FeedbackAlreadyGiven(ticket) from None
+    return feedback

@@ -1,0 +1,103 @@
+from django.contrib import admin, messages
+
+from .models import ApiToken, Branch, Counter, Feedback, Service, StaffMembership, Ticket, Transfer
+
+
+class ServiceInline(admin.TabularInline):
+    model = Service
+    extra = 0
+
+
+class MembershipInline(admin.TabularInline):
+    model = StaffMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Branch)
+class BranchAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "time_zone", "speak_calls"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ServiceInline, MembershipInline]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "branch", "target_wait_minutes", "active"]
+    list_filter = ["branch", "active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Counter)
+class CounterAdmin(admin.ModelAdmin):
+    list_display = ["name", "branch", "status"]
+    list_filter = ["branch", "status"]
+    search_fields = ["name"]
+    filter_horizontal = ["services"]
+    # A counter's status is changed by its teller (pause, resume, close), so that screens hear of it.
+    readonly_fields = ["status"]
+
+
+class TransferInline(admin.TabularInline):
+    model = Transfer
+    extra = 0
+    can_delete = False
+    readonly_fields = ["from_service", "to_service", "counter", "called_at", "transferred_at", "transferred_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ticket)
+class TicketAdmin(admin.ModelAdmin):
+    """Tickets are the record the statistics are made from: readable here, changed only by the operations."""
+
+    list_display = ["number", "day", "branch", "service", "status", "priority", "issued_at", "counter"]
+    list_filter = ["branch", "status", "priority", "service", "day"]
+    search_fields = ["number", "token"]
+    date_hierarchy = "issued_at"
+    inlines = [TransferInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "rating", "note", "created_at"]
+    list_filter = ["rating", "ticket__branch"]
+    search_fields = ["note", "ticket__number"]
+    readonly_fields = ["ticket", "rating", "note", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "branch", "role"]
+    list_filter = ["branch", "role"]
+    search_fields = ["user__username"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    search_fields = ["name", "user__username"]
+    fields = ["user", "name", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    autocomplete_fields = ["user"]
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj else super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        token, raw_key = ApiToken.objects.create_token(obj.user, obj.name)
+        obj.pk = token.pk
+        obj.refresh_from_db()
+        messages.warning(request, f"The key of {token.name}, shown only this once: {raw_key}")

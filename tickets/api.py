@@ -1,0 +1,342 @@
+"""The JSON API at /api/v1/, as ../shared/API.md lists it.
+
+Built on django-ninja: it validates input with pydantic models and describes itself in OpenAPI from the
+same declarations, so the contract and the code cannot drift apart. Endpoints only speak HTTP: check who
+is asking, parse, call one action, answer.
+"""
+
+import datetime
+from typing import Optional
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.throttling import AnonRateThrottle
+from pydantic import ConfigDict, StrictBool, StrictInt
+
+from . import actions, errors, stats
+from .models import ApiToken, Branch, Counter, Service, Ticket
+from .permissions import is_manager_of, is_staff_of
+from .state import branch_state, ticket_state
+
+api = NinjaAPI(
+    title="Frontline",
+    version="1",
+    description="Walk-in queue ticketing for bank branches.",
+    urls_namespace="api",
+)
+
+# A refusal's HTTP status; QueueEmpty on call-next is a 204, handled where it is raised.
+REFUSAL_STATUS = {
+    errors.InvalidFeedback: 400,
+    errors.InvalidTransfer: 400,
+    errors.ServiceUnavailable: 400,
+}
+
+
+@api.exception_handler(errors.QueueError)
+def queue_refused(request, exc):
+    status = next((code for kind, code in REFUSAL_STATUS.items() if isinstance(exc, kind)), 409)
+    return api.create_response(request, {"error": str(exc), "code": type(exc).__name__}, status=status)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request, exc):
+    details = [{"field": ".".join(str(part) for part in e.get("loc", [])), "message": e.get("msg")} for e in exc.errors]
+    return api.create_response(request, {"error": "Invalid input.", "details": details}, status=400)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    response = api.create_response(request, {"error": str(exc)}, status=exc.status_code)
+    if exc.status_code == 401:
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, {"error": "Not found."}, status=404)
+
+
+# --- who is asking -------------------------------------------------------------------------------
+
+
+class ApiTokenAuth(HttpBearer):
+    """``Authorization: Bearer <api token>``, for a bank's own systems."""
+
+    def authenticate(self, request, token):
+        api_token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(token)).first()
+        if api_token is None or not api_token.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        return api_token.user
+
+
+class StaffSession(APIKeyCookie):
+    """Django's session, with its CSRF check; anonymous callers fall through to a 401, not a CSRF 403."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request, key):
+        return request.user if key and request.user.is_authenticated else None
+
+
+STAFF = [ApiTokenAuth(), StaffSession()]
+
+
+def staff_counter(request, counter_id):
+    counter = get_object_or_404(Counter.objects.select_related("branch"), pk=counter_id)
+    if not is_staff_of(request.auth, counter.branch):
+        raise HttpError(403, "You are not staff of this branch.")
+    return counter
+
+
+# --- shapes --------------------------------------------------------------------------------------
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketRequest(Strict):
+    service: str = Field(min_length=1, max_length=1, description="The service's one-letter code.")
+    priority: StrictBool = False
+
+
+class FeedbackRequest(Strict):
+    rating: Optional[StrictInt] = Field(None, ge=1, le=5)
+    note: str = Field("", max_length=500)
+
+
+class TransferRequest(Strict):
+    service: str = Field(min_length=1, max_length=1)
+
+
+class ServiceOut(Schema):
+    code: str
+    name: str
+    waiting: int
+    estimated_wait: Optional[int]
+    target_wait: int
+
+
+class ServingOut(Schema):
+    number: str
+    service: str
+    called_at: str
+
+
+class CounterOut(Schema):
+    id: int
+    name: str
+    status: str
+    services: list[str]
+    serving: Optional[ServingOut]
+
+
+class CallOut(Schema):
+    number: str
+    counter: str
+    called_at: str
+
+
+class BranchOut(Schema):
+    branch: str
+    name: str
+    time_zone: str
+    speak_calls: bool
+    services: list[ServiceOut]
+    counters: list[CounterOut]
+    recent_calls: list[CallOut]
+
+
+class TicketOut(Schema):
+    number: str
+    token: str
+    branch: str
+    service: str
+    service_name: str
+    status: str
+    priority: bool
+    position: Optional[int]
+    estimated_wait: Optional[int]
+    quoted_wait: Optional[int]
+    counter: Optional[str]
+    recall_count: int
+    issued_at: str
+    called_at: Optional[str]
+    finished_at: Optional[str]
+    has_feedback: bool
+    url: str
+
+
+class FeedbackOut(Schema):
+    ticket: str
+    rating: Optional[int]
+    note: str
+    created_at: str
+
+
+class Error(Schema):
+    error: str
+
+
+# --- customers -----------------------------------------------------------------------------------
+
+
+class TicketThrottle(AnonRateThrottle):
+    """A kiosk serves many people from one address, but nobody takes more than this per minute."""
+
+    def __init__(self):
+        super().__init__(f"{settings.TICKETS_PER_MINUTE_PER_ADDRESS}/min")
+
+
+@api.get("/branches/{slug}/", response=BranchOut, tags=["branches"])
+def get_branch(request, slug: str):
+    return branch_state(get_object_or_404(Branch, slug=slug))
+
+
+@api.post(
+    "/branches/{slug}/tickets/",
+    response={201: TicketOut, 400: Error, 404: Error, 429: Error},
+    throttle=[TicketThrottle()],
+    tags=["tickets"],
+)
+def take_ticket(request, slug: str, body: TicketRequest):
+    branch = get_object_or_404(Branch, slug=slug)
+    service = Service.objects.filter(branch=branch, code=body.service.upper()).first()
+    if service is None:
+        raise errors.ServiceUnavailable(f"{branch.name} has no service {body.service!r}.")
+    ticket = actions.issue_ticket(service, priority=body.priority)
+    return 201, ticket_state(ticket)
+
+
+def holder_ticket(token):
+    return get_object_or_404(Ticket.objects.select_related("branch", "service", "counter"), token=token)
+
+
+@api.get("/tickets/{token}/", response={200: TicketOut, 404: Error}, tags=["tickets"])
+def get_ticket(request, token: str):
+    return ticket_state(holder_ticket(token))
+
+
+@api.post("/tickets/{token}/cancel/", response={200: TicketOut, 404: Error, 409: Error}, tags=["tickets"])
+def cancel_ticket(request, token: str):
+    return ticket_state(actions.cancel(holder_ticket(token)))
+
+
+@api.post(
+    "/tickets/{token}/feedback/", response={201: FeedbackOut, 400: Error, 404: Error, 409: Error}, tags=["tickets"]
+)
+def give_feedback(request, token: str, body: FeedbackRequest):
+    ticket = holder_ticket(token)
+    feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note)
+    return 201, {
+        "ticket": ticket.number,
+        "rating": feedback.rating,
+        "note": feedback.note,
+        "created_at": feedback.created_at.isoformat(),
+    }
+
+
+# --- tellers -------------------------------------------------------------------------------------
+
+STAFF_ANSWERS = {200: TicketOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+
+
+def counter_ticket_state(ticket):
+    return ticket_state(Ticket.objects.select_related("branch", "service", "counter").get(pk=ticket.pk))
+
+
+@api.post("/counters/{counter_id}/call-next/", auth=STAFF, response={**STAFF_ANSWERS, 204: None}, tags=["counters"])
+def call_next(request, counter_id: int):
+    counter = staff_counter(request, counter_id)
+    try:
+        ticket = actions.call_next(counter, by=request.auth)
+    except errors.QueueEmpty:
+        return 204, None
+    return counter_ticket_state(ticket)
+
+
+@api.post("/counters/{counter_id}/recall/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
+def recall(request, counter_id: int):
+    return counter_ticket_state(actions.recall(staff_counter(request, counter_id), by=request.auth))
+
+
+@api.post("/counters/{counter_id}/serve/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
+def serve(request, counter_id: int):
+    return counter_ticket_state(actions.mark_served(staff_counter(request, counter_id), by=request.auth))
+
+
+@api.post("/counters/{counter_id}/no-show/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
+def no_show(request, counter_id: int):
+    return counter_ticket_state(actions.mark_no_show(staff_counter(request, counter_id), by=request.auth))
+
+
+@api.post("/counters/{counter_id}/transfer/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
+def transfer(request, counter_id: int, body: TransferRequest):
+    counter = staff_counter(request, counter_id)
+    to_service = Service.objects.filter(branch=counter.branch, code=body.service.upper()).first()
+    if to_service is None:
+        raise errors.InvalidTransfer(f"{counter.branch.name} has no service {body.service!r}.")
+    return counter_ticket_state(actions.transfer(counter, to_service, by=request.auth))
+
+
+COUNTER_ANSWERS = {200: CounterOut, 401: Error, 403: Error, 404: Error, 409: Error}
+
+
+def counter_state(counter):
+    return next(row for row in branch_state(counter.branch)["counters"] if row["id"] == counter.pk)
+
+
+@api.post("/counters/{counter_id}/pause/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
+def pause(request, counter_id: int):
+    return counter_state(actions.pause_counter(staff_counter(request, counter_id)))
+
+
+@api.post("/counters/{counter_id}/resume/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
+def resume(request, counter_id: int):
+    return counter_state(actions.resume_counter(staff_counter(request, counter_id)))
+
+
+@api.post("/counters/{counter_id}/close/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
+def close(request, counter_id: int):
+    return counter_state(actions.close_counter(staff_counter(request, counter_id)))
+
+
+# --- managers ------------------------------------------------------------------------------------
+
+
+def parse_day(value, name):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise HttpError(400, f"{name} must be a date written YYYY-MM-DD.") from None
+
+
+STATS_ANSWERS = {200: dict, 400: Error, 401: Error, 403: Error, 404: Error}
+
+
+@api.get("/branches/{slug}/stats/", auth=STAFF, response=STATS_ANSWERS, tags=["statistics"])
+def branch_stats(request, slug: str, from_: Optional[str] = Query(None, alias="from"), to: Optional[str] = None):
+    branch = get_object_or_404(Branch, slug=slug)
+    if not is_manager_of(request.auth, branch):
+        raise HttpError(403, "Only managers of this branch see its statistics.")
+    today = branch.business_day(timezone.now())
+    first = parse_day(from_, "from") if from_ else today
+    last = parse_day(to, "to") if to else (first if from_ else today)
+    if last < first:
+        raise HttpError(400, "from must not be after to.")
+    if (last - first).days > stats.MAX_RANGE_DAYS:
+        raise HttpError(400, f"A range can cover at most {stats.MAX_RANGE_DAYS} days.")
+    return stats.branch_stats(branch, first, last)

@@ -1,0 +1,49 @@
+"""Every refusal of a queue operation, under one base, each with a message a teller or customer can read."""
+
+
+class QueueError(Exception):
+    """Base of all refusals; ``str(error)`` is the message to show."""
+
+
+class QueueEmpty(QueueError):
+    def __init__(self, counter):
+        super().__init__(f"Nobody is waiting for the services of counter {counter.name}.")
+
+
+class CounterNotOpen(QueueError):
+    def __init__(self, counter):
+        super().__init__(f"Counter {counter.name} is {counter.status}: resume it before calling.")
+
+
+class CounterBusy(QueueError):
+    def __init__(self, counter, ticket):
+        super().__init__(
+            f"Counter {counter.name} is still serving {ticket.number}: mark it served, no-show or transfer it first."
+        )
+
+
+class NoTicketAtCounter(QueueError):
+    def __init__(self, counter):
+        super().__init__(f"Counter {counter.name} has no called ticket.")
+
+
+class InvalidTransition(QueueError):
+    def __init__(self, ticket, action):
+        super().__init__(f"Ticket {ticket.number} is {ticket.get_status_display()} and cannot be {action}.")
+
+
+class ServiceUnavailable(QueueError):
+    """The service does not exist in this branch, or takes no tickets now."""
+
+
+class InvalidTransfer(QueueError):
+    pass
+
+
+class InvalidFeedback(QueueError):
+    pass
+
+
+class FeedbackAlreadyGiven(QueueError):
+    def __init__(self, ticket):
+        super().__init__(f"Ticket {ticket.number} already has feedback; thank you.")

@@ -1,0 +1,293 @@
+"""The queue of a bank branch: branches, their services and counters, tickets, feedback, and who may act.
+
+Only tickets/actions.py changes a ticket's status, counter or times; the models hold single-row rules
+and the querysets the multi-row reads.
+"""
+
+import datetime
+import hashlib
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone, such as Europe/Paris.")
+
+
+class Branch(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(unique=True)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    speak_calls = models.BooleanField(
+        default=True, help_text="The lobby display also speaks each call aloud."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "branches"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def business_day(self, moment):
+        """The branch-local date of a UTC moment: numbering and statistics follow the branch's own midnight."""
+        return moment.astimezone(self.zone).date()
+
+    def day_start(self, day):
+        """The UTC moment at which the branch-local ``day`` begins."""
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone).astimezone(datetime.UTC)
+
+
+class Service(models.Model):
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=100)
+    code = models.CharField(
+        max_length=1, help_text="The one-letter prefix of this service's ticket numbers, e.g. A for A007."
+    )
+    target_wait_minutes = models.PositiveSmallIntegerField(default=10)
+    active = models.BooleanField(default=True, help_text="Inactive services take no new tickets.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the kiosk and display.")
+
+    class Meta:
+        ordering = ["branch", "position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "code"], name="service_code_unique_in_branch"),
+            models.CheckConstraint(condition=Q(code__regex=r"^[A-Z]$"), name="service_code_is_a_letter"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Counter(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open"
+        PAUSED = "paused"
+        CLOSED = "closed"
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="counters")
+    name = models.CharField(max_length=50, help_text="As shown to customers, e.g. 3.")
+    services = models.ManyToManyField(Service, related_name="counters", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLOSED)
+
+    class Meta:
+        ordering = ["branch", "name"]
+        constraints = [models.UniqueConstraint(fields=["branch", "name"], name="counter_name_unique_in_branch")]
+
+    def __str__(self):
+        return f"Counter {self.name}"
+
+
+class TicketQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=Ticket.Status.WAITING)
+
+    def called(self):
+        return self.filter(status=Ticket.Status.CALLED)
+
+    def for_services(self, services):
+        return self.filter(service__in=services)
+
+    def in_queue_order(self):
+        """The order tickets are called in: transferred ones first, then priority, then oldest."""
+        return self.order_by("lane", "queued_at", "id")
+
+    def ahead_of(self, ticket):
+        """Waiting tickets of the same service that will be called before ``ticket``."""
+        return self.waiting().filter(service_id=ticket.service_id).filter(
+            Q(lane__lt=ticket.lane)
+            | Q(lane=ticket.lane, queued_at__lt=ticket.queued_at)
+            | Q(lane=ticket.lane, queued_at=ticket.queued_at, id__lt=ticket.id)
+        )
+
+
+class Ticket(models.Model):
+    """One visit, from the moment the customer takes a number to the moment it is closed."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting"
+        CALLED = "called"
+        SERVED = "served"
+        NO_SHOW = "no_show", "no-show"
+        CANCELLED = "cancelled"
+
+    class Lane(models.IntegerChoices):
+        # Lower lanes are called first. A transferred customer has already waited once, so goes first.
+        TRANSFERRED = 0
+        PRIORITY = 1
+        NORMAL = 2
+
+    CLOSED_STATUSES = (Status.SERVED, Status.NO_SHOW, Status.CANCELLED)
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="tickets")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets")
+    number = models.CharField(max_length=8, help_text="As shown and printed, e.g. A007.")
+    day = models.DateField(help_text="The branch-local business day the ticket was issued on.")
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    priority = models.BooleanField(default=False)
+    lane = models.PositiveSmallIntegerField(choices=Lane.choices, default=Lane.NORMAL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+
+    issued_at = models.DateTimeField()
+    queued_at = models.DateTimeField(help_text="When it joined its current queue: issued, or transferred.")
+    first_called_at = models.DateTimeField(null=True, blank=True)
+    called_at = models.DateTimeField(null=True, blank=True, help_text="When it was called to its last counter.")
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="Served, no-show or cancelled.")
+    quoted_wait = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds of wait the customer was told when the ticket was issued."
+    )
+
+    counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recall_count = models.PositiveSmallIntegerField(default=0)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Service codes are unique in a branch, so the number alone identifies the day's ticket,
+            # and stays unique when a transfer moves A007 into service B.
+            models.UniqueConstraint(fields=["branch", "day", "number"], name="ticket_number_unique_per_day"),
+            # A counter serves one customer at a time: the last line of defence for call_next.
+            models.UniqueConstraint(
+                fields=["counter"], condition=Q(status="called"), name="one_called_ticket_per_counter"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "status", "lane", "queued_at"], name="ticket_queue_order"),
+            models.Index(fields=["branch", "issued_at"], name="ticket_branch_issued"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @staticmethod
+    def new_token():
+        return secrets.token_urlsafe(16)
+
+    @property
+    def is_closed(self):
+        return self.status in self.CLOSED_STATUSES
+
+    @property
+    def wait(self):
+        """Time from taking the ticket to the first call, as a timedelta (None until called)."""
+        return self.first_called_at - self.issued_at if self.first_called_at else None
+
+    @property
+    def service_time(self):
+        """Time at the last counter, from its call to served or no-show (None until then)."""
+        if self.called_at and self.finished_at and self.status != self.Status.CANCELLED:
+            return self.finished_at - self.called_at
+        return None
+
+
+class TicketSequence(models.Model):
+    """The last number given out per service and business day; numbers come from here, never max()+1."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE)
+    day = models.DateField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_service_day")]
+
+
+class Transfer(models.Model):
+    """A ticket moved from one service to another by a teller: its history, kept for statistics."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="transfers")
+    from_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    to_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    counter = models.ForeignKey(Counter, null=True, on_delete=models.SET_NULL, related_name="+")
+    called_at = models.DateTimeField(help_text="When the ticket was called to the counter that transferred it.")
+    transferred_at = models.DateTimeField()
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["transferred_at", "id"]
+
+
+class Feedback(models.Model):
+    """The back of the paper card: an optional rating and an optional note, at most one per ticket."""
+
+    NOTE_MAX_LENGTH = 500
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
+            ),
+            models.CheckConstraint(condition=Q(rating__isnull=False) | ~Q(note=""), name="feedback_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"Feedback on {self.ticket}"
+
+
+class StaffMembership(models.Model):
+    """Staff belong to branches: tellers work the counters, managers also see the statistics."""
+
+    class Role(models.TextChoices):
+        TELLER = "teller"
+        MANAGER = "manager"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.TELLER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "branch"], name="one_membership_per_branch")]
+
+    def __str__(self):
+        return f"{self.user} ({self.role} at {self.branch})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def create_token(self, user, name):
+        """Make a token and return ``(api_token, raw_key)``; the raw key is shown once and never stored."""
+        raw_key = "fl_" + secrets.token_urlsafe(32)
+        token = self.create(user=user, name=name, prefix=raw_key[:10], key_hash=ApiToken.hash_key(raw_key))
+        return token, raw_key
+
+
+class ApiToken(models.Model):
+    """A key for a bank's own systems; it acts as its user, with that user's branches and role."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'queue board integration'.")
+    prefix = models.CharField(max_length=10, editable=False, help_text="The key's first characters, to tell keys apart.")
+    # The key is random and long, so a fast hash is enough: nobody can guess their way to a match.
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(raw_key):
+        return hashlib.sha256(raw_key.encode()).hexdigest()

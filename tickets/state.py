@@ -1,0 +1,136 @@
+"""What a screen shows, as plain JSON data: built here once for the API, the pages and the websockets.
+
+Every screen that connects, every API answer and every live update is made by these functions,
+so a screen that re-syncs from a snapshot shows exactly what the API says.
+"""
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .estimates import estimated_wait, seconds_per_customer
+from .models import Counter, Service, Ticket
+
+RECENT_CALLS = 8
+
+
+def iso(moment, branch):
+    """ISO 8601 in the branch's own zone, with its offset."""
+    return moment.astimezone(branch.zone).isoformat() if moment else None
+
+
+def service_rows(branch, now):
+    services = Service.objects.filter(branch=branch, active=True).annotate(
+        waiting=Count("tickets", filter=Q(tickets__status=Ticket.Status.WAITING))
+    )
+    return [
+        {
+            "code": service.code,
+            "name": service.name,
+            "waiting": service.waiting,
+            "estimated_wait": estimated_wait(service.waiting, seconds_per_customer(service, now)),
+            "target_wait": service.target_wait_minutes * 60,
+        }
+        for service in services
+    ]
+
+
+def counter_rows(branch):
+    counters = Counter.objects.filter(branch=branch).prefetch_related("services")
+    serving = {
+        ticket.counter_id: ticket
+        for ticket in Ticket.objects.called().filter(branch=branch).select_related("service")
+    }
+    rows = []
+    for counter in counters:
+        ticket = serving.get(counter.pk)
+        rows.append(
+            {
+                "id": counter.pk,
+                "name": counter.name,
+                "status": counter.status,
+                "services": [service.code for service in counter.services.all()],
+                "serving": {
+                    "number": ticket.number,
+                    "service": ticket.service.code,
+                    "called_at": iso(ticket.called_at, branch),
+                }
+                if ticket
+                else None,
+            }
+        )
+    return rows
+
+
+def recent_calls(branch, now):
+    today_start = branch.day_start(branch.business_day(now))
+    tickets = (
+        Ticket.objects.filter(branch=branch, called_at__gte=today_start)
+        .exclude(counter=None)
+        .select_related("counter")
+        .order_by("-called_at", "-id")[:RECENT_CALLS]
+    )
+    return [
+        {"number": ticket.number, "counter": ticket.counter.name, "called_at": iso(ticket.called_at, branch)}
+        for ticket in tickets
+    ]
+
+
+def branch_state(branch, now=None):
+    """The branch now: waiting and estimates per service, what each counter does, the latest calls."""
+    now = now or timezone.now()
+    return {
+        "branch": branch.slug,
+        "name": branch.name,
+        "time_zone": branch.time_zone,
+        "speak_calls": branch.speak_calls,
+        "services": service_rows(branch, now),
+        "counters": counter_rows(branch),
+        "recent_calls": recent_calls(branch, now),
+    }
+
+
+def ticket_state(ticket, now=None, *, queue=None):
+    """One ticket as its holder sees it: status, place in the queue, estimate, counter.
+
+    ``queue`` is ``(position, seconds_per_customer)`` when the caller already knows them
+    (see waiting_ticket_states); otherwise they are looked up.
+    """
+    now = now or timezone.now()
+    branch = ticket.branch
+    position = estimate = None
+    if ticket.status == Ticket.Status.WAITING:
+        if queue is None:
+            queue = Ticket.objects.ahead_of(ticket).count() + 1, seconds_per_customer(ticket.service, now)
+        position, per_customer = queue
+        estimate = estimated_wait(position - 1, per_customer)
+    return {
+        "number": ticket.number,
+        "token": ticket.token,
+        "branch": branch.slug,
+        "service": ticket.service.code,
+        "service_name": ticket.service.name,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "position": position,
+        "estimated_wait": estimate,
+        "quoted_wait": ticket.quoted_wait,
+        "counter": ticket.counter.name if ticket.counter_id and ticket.status != Ticket.Status.WAITING else None,
+        "recall_count": ticket.recall_count,
+        "issued_at": iso(ticket.issued_at, branch),
+        "called_at": iso(ticket.called_at, branch),
+        "finished_at": iso(ticket.finished_at, branch),
+        "has_feedback": hasattr(ticket, "feedback"),
+        "url": f"/t/{ticket.token}/",
+    }
+
+
+def waiting_ticket_states(service_ids, now=None):
+    """The state of every ticket waiting in these services, by token, in one pass per service."""
+    now = now or timezone.now()
+    states = {}
+    for service in Service.objects.filter(pk__in=service_ids).select_related("branch"):
+        per_customer = seconds_per_customer(service, now)
+        queue = Ticket.objects.waiting().filter(service=service).in_queue_order()
+        for position, ticket in enumerate(queue.select_related("branch", "service", "counter", "feedback"), 1):
+            states[ticket.token] = ticket_state(ticket, now, queue=(position, per_customer))
+    return states

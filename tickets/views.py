@@ -1,0 +1,92 @@
+"""The customers' pages: branches, kiosk, phone kiosk, printed ticket, phone page.
+
+Server-rendered and usable without JavaScript; each view checks who asks, parses, calls one action, answers.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import actions, errors
+from .forms import FeedbackForm, TicketForm
+from .models import Branch, Ticket
+from .qr import qr_svg
+from .state import branch_state, ticket_state
+
+
+def index(request):
+    return render(request, "tickets/index.html", {"branches": Branch.objects.all()})
+
+
+def _take_ticket(request, branch, template, next_page):
+    """The kiosk and the phone kiosk: choose a service, take its next number."""
+    form = TicketForm(branch, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = actions.issue_ticket(form.cleaned_data["service"], priority=form.cleaned_data["priority"])
+        except errors.QueueError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            return redirect(next_page, token=ticket.token)
+    context = {"branch": branch, "state": branch_state(branch), "form": form}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def kiosk(request, slug):
+    return _take_ticket(request, get_object_or_404(Branch, slug=slug), "tickets/kiosk.html", "ticket-print")
+
+
+def join(request, slug):
+    return _take_ticket(request, get_object_or_404(Branch, slug=slug), "tickets/join.html", "ticket")
+
+
+def _holder_ticket(token):
+    return get_object_or_404(Ticket.objects.select_related("branch", "service", "counter"), token=token)
+
+
+def _ticket_context(request, ticket):
+    phone_url = request.build_absolute_uri(f"/t/{ticket.token}/")
+    return {"ticket": ticket, "state": ticket_state(ticket), "phone_url": phone_url, "qr": qr_svg(phone_url)}
+
+
+def ticket_print(request, token):
+    ticket = _holder_ticket(token)
+    context = _ticket_context(request, ticket)
+    context["kiosk_url"] = f"/b/{ticket.branch.slug}/kiosk/"
+    return render(request, "tickets/print.html", context)
+
+
+def ticket(request, token):
+    ticket = _holder_ticket(token)
+    form = FeedbackForm()
+    return render(request, "tickets/ticket.html", {**_ticket_context(request, ticket), "form": form})
+
+
+@require_POST
+def ticket_cancel(request, token):
+    ticket = _holder_ticket(token)
+    try:
+        actions.cancel(ticket)
+    except errors.QueueError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Your ticket is cancelled. Thank you for letting us know.")
+    return redirect("ticket", token=token)
+
+
+@require_POST
+def ticket_feedback(request, token):
+    ticket = _holder_ticket(token)
+    form = FeedbackForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_feedback(ticket, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
+        except errors.QueueError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Thank you for your feedback.")
+            return redirect("ticket", token=token)
+    # Show the form again with what the customer typed, so nothing they wrote is lost.
+    context = {**_ticket_context(request, ticket), "form": form}
+    return render(request, "tickets/ticket.html", context, status=400)
+
