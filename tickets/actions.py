@@ -67,7 +67,8 @@ def issue_ticket(service, *, priority=False, now=None):
         ahead = Ticket.objects.ahead_of(ticket).count()
         ticket.quoted_wait = estimated_wait(ahead, seconds_per_customer(service, now))
         ticket.save(update_fields=["quoted_wait"])
-        _announce("issued", branch.pk, services=[service], tickets=[ticket])
+        # A priority ticket moves everyone behind it back; a normal one only joins the end.
+        _announce("issued", branch.pk, services=[service] if priority else [], tickets=[ticket])
     return ticket
 
 
