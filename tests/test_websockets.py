@@ -1,0 +1,175 @@
+"""The live path, through the real ASGI router: snapshot first, then exactly one message per change."""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from queuesite.asgi import application
+from tickets import actions, errors
+from tickets.models import Branch, Ticket
+from tickets.state import branch_state, ticket_state
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = [(b"origin", b"http://localhost")]
+STATE_KEYS = ["services", "counters", "recent_calls", "branch", "name", "time_zone", "speak_calls"]
+
+
+async def connect(path, headers=ORIGIN):
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def receive(communicator):
+    return json.loads(await communicator.receive_from(timeout=3))
+
+
+def state_of(message):
+    return {key: message[key] for key in STATE_KEYS}
+
+
+async def test_display_gets_the_branch_snapshot_first(branch, deposits, counter):
+    await sync_to_async(actions.issue_ticket)(deposits)
+    display = await connect("/ws/branches/main/")
+    snapshot = await receive(display)
+    assert snapshot["type"] == "snapshot" and isinstance(snapshot["seq"], int)
+    assert state_of(snapshot) == await sync_to_async(branch_state)(branch)
+    assert snapshot["services"][0]["waiting"] == 1
+    await display.disconnect()
+
+
+async def test_each_operation_sends_one_message_with_the_next_sequence_number(branch, deposits, counter, teller):
+    display = await connect("/ws/branches/main/")
+    seq = (await receive(display))["seq"]
+
+    await sync_to_async(actions.issue_ticket)(deposits)
+    issued = await receive(display)
+    assert (issued["type"], issued["event"], issued["seq"]) == ("update", "issued", seq + 1)
+    assert issued["services"][0]["waiting"] == 1
+    assert await display.receive_nothing(timeout=0.2)
+
+    await sync_to_async(actions.call_next)(counter, by=teller)
+    called = await receive(display)
+    assert (called["type"], called["number"], called["counter"], called["seq"]) == ("called", "A001", "1", seq + 2)
+    assert called["recall"] is False
+    assert called["recent_calls"][0]["number"] == "A001"
+
+    await sync_to_async(actions.recall)(counter)
+    recalled = await receive(display)
+    assert (recalled["type"], recalled["number"], recalled["recall"], recalled["seq"]) == ("called", "A001", True, seq + 3)
+
+    await sync_to_async(actions.mark_served)(counter)
+    served = await receive(display)
+    assert (served["event"], served["seq"]) == ("served", seq + 4)
+    assert await display.receive_nothing(timeout=0.2)
+    await display.disconnect()
+
+
+async def test_a_refused_operation_sends_nothing(branch, deposits, counter):
+    display = await connect("/ws/branches/main/")
+    await receive(display)
+    with pytest.raises(errors.QueueEmpty):
+        await sync_to_async(actions.call_next)(counter)
+    await sync_to_async(actions.pause_counter)(counter)
+    await receive(display)  # the pause itself
+    with pytest.raises(errors.CounterNotOpen):
+        await sync_to_async(actions.call_next)(counter)
+    assert await display.receive_nothing(timeout=0.3)
+    await display.disconnect()
+
+
+async def test_the_last_update_equals_a_fresh_snapshot(branch, deposits, loans, counter, counter2, teller):
+    display = await connect("/ws/branches/main/")
+    await receive(display)
+    for service in (deposits, loans, deposits):
+        await sync_to_async(actions.issue_ticket)(service)
+    await sync_to_async(actions.call_next)(counter, by=teller)
+    await sync_to_async(actions.call_next)(counter2, by=teller)
+    await sync_to_async(actions.transfer)(counter, loans)
+    messages = [await receive(display) for _ in range(6)]
+    late = await connect("/ws/branches/main/")
+    snapshot = await receive(late)
+    assert state_of(messages[-1]) == state_of(snapshot)
+    assert snapshot["seq"] == messages[-1]["seq"]
+    await display.disconnect()
+    await late.disconnect()
+
+
+async def test_a_display_of_another_branch_hears_nothing(branch, other_branch, deposits, counter):
+    elsewhere = await connect("/ws/branches/harbour/")
+    await receive(elsewhere)
+    await sync_to_async(actions.issue_ticket)(deposits)
+    await sync_to_async(actions.call_next)(counter)
+    assert await elsewhere.receive_nothing(timeout=0.3)
+    await elsewhere.disconnect()
+
+
+async def test_phone_hears_its_place_fall_and_then_its_call(branch, deposits, counter, teller):
+    first = await sync_to_async(actions.issue_ticket)(deposits)
+    mine = await sync_to_async(actions.issue_ticket)(deposits)
+    phone = await connect(f"/ws/tickets/{mine.token}/")
+    snapshot = await receive(phone)
+    fresh = await sync_to_async(lambda: ticket_state(Ticket.objects.get(pk=mine.pk)))()
+    assert snapshot == {"type": "snapshot", "seq": snapshot["seq"], **fresh}
+    assert (snapshot["status"], snapshot["position"]) == ("waiting", 2)
+
+    await sync_to_async(actions.call_next)(counter, by=teller)  # calls the first customer
+    moved = await receive(phone)
+    assert (moved["status"], moved["position"]) == ("waiting", 1)
+
+    await sync_to_async(actions.call_next)(counter, by=teller)  # serves the first, calls me
+    called = await receive(phone)
+    assert (called["status"], called["counter"], called["position"]) == ("called", "1", None)
+    assert first.token != mine.token
+    await phone.disconnect()
+
+
+async def test_phone_of_another_ticket_hears_nothing_of_a_normal_issue(branch, deposits):
+    mine = await sync_to_async(actions.issue_ticket)(deposits)
+    phone = await connect(f"/ws/tickets/{mine.token}/")
+    await receive(phone)
+    await sync_to_async(actions.issue_ticket)(deposits)
+    assert await phone.receive_nothing(timeout=0.3)
+    await phone.disconnect()
+
+
+async def test_bad_origin_is_refused(branch):
+    communicator = WebsocketCommunicator(application, "/ws/branches/main/", headers=[(b"origin", b"http://evil.example")])
+    connected, _ = await communicator.connect()
+    assert not connected
+
+
+@pytest.mark.parametrize("path", ["/ws/branches/nowhere/", "/ws/tickets/not-a-token/"])
+async def test_unknown_branch_or_ticket_is_closed_with_4404(db, path):
+    communicator = WebsocketCommunicator(application, path, headers=ORIGIN)
+    connected, _ = await communicator.connect()
+    assert connected
+    closing = await communicator.receive_output(timeout=3)
+    assert closing == {"type": "websocket.close", "code": 4404}
+
+
+async def test_sync_request_gets_a_fresh_snapshot_and_anything_else_is_ignored(branch, deposits):
+    display = await connect("/ws/branches/main/")
+    await receive(display)
+    await display.send_to(text_data="not json")
+    await display.send_to(text_data=json.dumps({"type": "call_next"}))
+    await display.send_to(text_data="x" * 10_000)
+    assert await display.receive_nothing(timeout=0.3)
+    await display.send_to(text_data=json.dumps({"type": "sync"}))
+    assert (await receive(display))["type"] == "snapshot"
+    await display.disconnect()
+
+
+async def test_heartbeat_tells_a_quiet_screen_it_is_alive(branch, monkeypatch):
+    from displays import consumers
+
+    monkeypatch.setattr(consumers, "HEARTBEAT_SECONDS", 0.1)
+    display = await connect("/ws/branches/main/")
+    snapshot = await receive(display)
+    beat = await receive(display)
+    assert beat == {"type": "heartbeat", "seq": snapshot["seq"]}
+    await display.disconnect()
