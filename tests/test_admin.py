@@ -1,0 +1,35 @@
+from django.contrib import admin
+
+from tickets.models import ApiToken, Branch, Counter, Feedback, Service, StaffMembership, Ticket
+
+
+def test_every_model_is_in_the_admin():
+    for model in (Branch, Service, Counter, Ticket, Feedback, StaffMembership, ApiToken):
+        assert admin.site.is_registered(model)
+
+
+def test_admin_pages_open_for_a_superuser(client, superuser, deposits, counter, teller):
+    from tickets import actions
+
+    ticket = actions.issue_ticket(deposits)
+    actions.record_feedback(ticket, rating=3, note="ok")
+    client.force_login(superuser)
+    for url in [
+        "/admin/tickets/branch/", "/admin/tickets/service/", "/admin/tickets/counter/", "/admin/tickets/ticket/",
+        f"/admin/tickets/ticket/{ticket.pk}/change/", "/admin/tickets/feedback/", "/admin/tickets/staffmembership/",
+        "/admin/tickets/apitoken/", "/admin/tickets/apitoken/add/", "/admin/tickets/ticket/?status=waiting",
+        "/admin/tickets/feedback/?q=ok",
+    ]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_admin_makes_an_api_token_and_shows_its_key_once(client, superuser, teller):
+    client.force_login(superuser)
+    response = client.post("/admin/tickets/apitoken/add/", {"user": teller.pk, "name": "board"}, follow=True)
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    key = next(m for m in shown if "shown only this once" in m).rsplit(" ", 1)[-1]
+    assert ApiToken.hash_key(key) == token.key_hash
+    # The key is not shown anywhere again.
+    assert key not in client.get(f"/admin/tickets/apitoken/{token.pk}/change/").content.decode()

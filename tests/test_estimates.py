@@ -1,0 +1,49 @@
+import datetime as dt
+
+import time_machine
+
+from tickets import actions
+from tickets.estimates import DEFAULT_SERVICE_SECONDS, estimated_wait, seconds_per_customer, typical_service_seconds
+from tickets.state import ticket_state
+
+T0 = dt.datetime(2026, 6, 10, 8, 0, tzinfo=dt.timezone.utc)
+
+
+def at(minutes, action, *args, **kwargs):
+    with time_machine.travel(T0 + dt.timedelta(minutes=minutes), tick=False):
+        return action(*args, **kwargs)
+
+
+def test_estimate_is_half_a_service_plus_one_per_person_ahead():
+    assert estimated_wait(0, 300) == 150
+    assert estimated_wait(3, 300) == 1050
+    assert estimated_wait(3, None) is None
+
+
+def test_typical_service_time_defaults_without_history(deposits):
+    assert typical_service_seconds(deposits, T0) == DEFAULT_SERVICE_SECONDS
+
+
+def test_typical_service_time_is_the_median_of_today(deposits, counter):
+    for _ in range(3):
+        at(0, actions.issue_ticket, deposits)
+    at(1, actions.call_next, counter)
+    at(3, actions.call_next, counter)  # first took 2 min
+    at(7, actions.call_next, counter)  # second took 4 min
+    at(17, actions.mark_served, counter)  # third took 10 min
+    assert at(18, typical_service_seconds, deposits, T0 + dt.timedelta(minutes=18)) == 240
+
+
+def test_open_counters_share_the_queue(deposits, counter, counter2):
+    assert seconds_per_customer(deposits, T0) == DEFAULT_SERVICE_SECONDS / 2
+    actions.pause_counter(counter2)
+    assert seconds_per_customer(deposits, T0) == DEFAULT_SERVICE_SECONDS
+    actions.pause_counter(counter)
+    assert seconds_per_customer(deposits, T0) is None
+
+
+def test_ticket_state_shows_position_and_estimate(deposits, counter):
+    actions.issue_ticket(deposits)
+    second = actions.issue_ticket(deposits)
+    state = ticket_state(second)
+    assert (state["position"], state["estimated_wait"]) == (2, 450)
