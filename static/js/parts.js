@@ -1,0 +1,42 @@
+// Pages whose live parts are rendered by the server (the phone page, the staff console): when the
+// socket says something changed, fetch the page again and swap in the parts marked data-live, so the
+// words on screen always come from one template.
+(function () {
+  "use strict";
+  window.Frontline = window.Frontline || {};
+
+  window.Frontline.refreshParts = function (onSwapped) {
+    return fetch(window.location.pathname, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (!html) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        document.querySelectorAll("[data-live]").forEach(function (part) {
+          var replacement = fresh.getElementById(part.id);
+          // A part the person is typing in keeps what they typed unless the part itself changed kind.
+          if (!replacement) return;
+          if (part.contains(document.activeElement) && part.dataset.live === replacement.dataset.live) return;
+          part.replaceWith(replacement);
+        });
+        if (onSwapped) onSwapped(fresh);
+      })
+      .catch(function () { /* the socket reconnects and triggers another refresh */ });
+  };
+
+  // Collapse a burst of updates into one fetch.
+  window.Frontline.debounce = function (fn, ms) {
+    var timer = null;
+    return function () {
+      clearTimeout(timer);
+      timer = setTimeout(fn, ms);
+    };
+  };
+
+  // A page marked data-live-branch (staff console, dashboard) refreshes its live parts on every change
+  // in that branch, and once after each (re)connect so nothing missed while offline stays on screen.
+  var page = document.querySelector("[data-live-branch]");
+  if (page && window.Frontline.connect) {
+    var refresh = window.Frontline.debounce(function () { window.Frontline.refreshParts(); }, 150);
+    window.Frontline.connect("/ws/branches/" + page.dataset.liveBranch + "/", { onSnapshot: refresh, onMessage: refresh });
+  }
+})();

@@ -1,0 +1,120 @@
+"""Real Daphne processes for the tests that must cross a real network socket."""
+
+import http.cookiejar
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from django.conf import settings
+from django.db import connection
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url():
+    """The URL of the database the test is using, so a server process shares the test's data."""
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    auth = urllib.parse.quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        auth += ":" + urllib.parse.quote(db["PASSWORD"])
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Daphne:
+    """``daphne queuesite.asgi:application`` on 127.0.0.1, started and stopped by the test."""
+
+    def __init__(self, port=None, env=None):
+        self.port = port or free_port()
+        self.env = env or {}
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self):
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout=30):
+        env = {
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "SECRET_KEY": "live-test-secret",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+            **self.env,
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "queuesite.asgi:application"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Daphne exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                urllib.request.urlopen(self.url + "/", timeout=1).read()
+                return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"Daphne did not answer on port {self.port} within {timeout} s")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class Browser:
+    """A cookie-keeping HTTP client that signs in like a person and sends Django's CSRF header."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def csrf_token(self):
+        return next(cookie.value for cookie in self.cookies if cookie.name == "csrftoken")
+
+    def sign_in(self, username, password):
+        self.opener.open(self.base_url + "/accounts/login/").read()
+        form = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf_token()}
+        ).encode()
+        self.opener.open(self.base_url + "/accounts/login/", form).read()
+        assert any(cookie.name == "sessionid" for cookie in self.cookies), "sign-in failed"
+
+    def post_json(self, path, body=None):
+        request = urllib.request.Request(
+            self.base_url + path,
+            data=json.dumps(body or {}).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf_token()},
+            method="POST",
+        )
+        try:
+            with self.opener.open(request) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
