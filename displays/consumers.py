@@ -15,6 +15,7 @@ from tickets.models import Branch, Ticket
 from tickets.state import branch_state, ticket_state
 
 from . import broadcast
+from .release import RELEASE
 
 HEARTBEAT_SECONDS = 20
 MAX_CLIENT_MESSAGE = 256
@@ -57,7 +58,8 @@ class ScreenConsumer(AsyncWebsocketConsumer):
 
     async def send_snapshot(self):
         snapshot = await database_sync_to_async(self.build_snapshot)()
-        await self.send(text_data=json.dumps({"type": "snapshot", "seq": self.sequence(), **snapshot}))
+        message = {"type": "snapshot", "seq": self.sequence(), "release": RELEASE, **snapshot}
+        await self.send(text_data=json.dumps(message))
 
     async def beat(self):
         while True:

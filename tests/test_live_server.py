@@ -99,3 +99,12 @@ async def test_a_screen_reconnects_after_daphne_restarts_and_shows_the_right_sta
     state = await following
     assert state["type"] == "snapshot"  # the right state came from the re-sync, not from a lucky update
     assert screen.reconnects >= 1
+
+
+def test_static_files_are_served_by_daphne_itself_with_debug_off(daphne):
+    import urllib.request
+
+    with urllib.request.urlopen(daphne.url + "/static/css/frontline.css") as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/css")
+        assert b".display-grid" in response.read()

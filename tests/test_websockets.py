@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from channels.db import database_sync_to_async
 from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 
@@ -114,7 +115,7 @@ async def test_phone_hears_its_place_fall_and_then_its_call(branch, deposits, co
     phone = await connect(f"/ws/tickets/{mine.token}/")
     snapshot = await receive(phone)
     fresh = await sync_to_async(lambda: ticket_state(Ticket.objects.get(pk=mine.pk)))()
-    assert snapshot == {"type": "snapshot", "seq": snapshot["seq"], **fresh}
+    assert snapshot == {"type": "snapshot", "seq": snapshot["seq"], "release": snapshot["release"], **fresh}
     assert (snapshot["status"], snapshot["position"]) == ("waiting", 2)
 
     await sync_to_async(actions.call_next)(counter, by=teller)  # calls the first customer
@@ -172,4 +173,14 @@ async def test_heartbeat_tells_a_quiet_screen_it_is_alive(branch, monkeypatch):
     snapshot = await receive(display)
     beat = await receive(display)
     assert beat == {"type": "heartbeat", "seq": snapshot["seq"]}
+    await display.disconnect()
+
+
+async def test_snapshot_names_the_release_its_pages_come_from(branch, client):
+    """A screen compares this with its page's data-release and reloads itself after a deploy."""
+    page = await database_sync_to_async(lambda: client.get("/b/main/display/").content.decode())()
+    display = await connect("/ws/branches/main/")
+    snapshot = await receive(display)
+    assert f'data-release="{snapshot["release"]}"' in page
+    assert len(snapshot["release"]) == 12
     await display.disconnect()

@@ -57,6 +57,12 @@
         var message;
         try { message = JSON.parse(event.data); } catch (error) { return; }
         if (message.type === "snapshot") {
+          var release = document.documentElement.dataset.release;
+          if (release && message.release && message.release !== release) {
+            // A new release was deployed while this screen was open: load its pages and scripts.
+            window.location.reload();
+            return;
+          }
           lastSeq = message.seq;
           status(true);
           handlers.onSnapshot(message);

@@ -16,7 +16,11 @@
           // A part the person is typing in keeps what they typed unless the part itself changed kind.
           if (!replacement) return;
           if (part.contains(document.activeElement) && part.dataset.live === replacement.dataset.live) return;
-          part.replaceWith(replacement);
+          // Keep the element itself (it may be an aria-live region) and change what is inside it,
+          // so screen readers announce the change.
+          part.className = replacement.className;
+          part.dataset.live = replacement.dataset.live;
+          part.replaceChildren.apply(part, Array.prototype.slice.call(replacement.childNodes));
         });
         if (onSwapped) onSwapped(fresh);
       })
