@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests run in parallel on every core; set JOBS=0 to run them in one process.
 JOBS ?= auto
 
-.PHONY: install run test migrate demo clean
+.PHONY: install run test screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ run: install
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(JOBS) -q $(ARGS)
+
+# Every screen in each state, at TV, phone and tablet sizes, saved to screenshots/ (needs Chromium).
+screenshots: $(VENV)/.installed
+	$(BIN)/pytest -q -p no:xdist tests/browser/test_journeys.py
+	@echo "Screenshots are in screenshots/"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

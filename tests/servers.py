@@ -106,11 +106,14 @@ class Browser:
         self.opener.open(self.base_url + "/accounts/login/", form).read()
         assert any(cookie.name == "sessionid" for cookie in self.cookies), "sign-in failed"
 
+    def headers(self):
+        return {"X-CSRFToken": self.csrf_token()}
+
     def post_json(self, path, body=None):
         request = urllib.request.Request(
             self.base_url + path,
             data=json.dumps(body or {}).encode(),
-            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf_token()},
+            headers={"Content-Type": "application/json", **self.headers()},
             method="POST",
         )
         try:
@@ -118,3 +121,24 @@ class Browser:
                 return response.status, json.loads(response.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+
+class Floor(Browser):
+    """The branch floor driven through the server's own API, as kiosks and an integration would."""
+
+    def __init__(self, base_url, api_key):
+        super().__init__(base_url)
+        self.api_key = api_key
+
+    def headers(self):
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+    def take(self, service, priority=False):
+        status, ticket = self.post_json("/api/v1/branches/main/tickets/", {"service": service, "priority": priority})
+        assert status == 201, ticket
+        return ticket
+
+    def counter(self, counter, operation, body=None):
+        status, answer = self.post_json(f"/api/v1/counters/{counter.pk}/{operation}/", body)
+        assert status in (200, 204), answer
+        return answer

@@ -1,0 +1,165 @@
+"""Every journey of a customer, a teller and a manager, as they see it, in Chromium."""
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+from playwright.sync_api import expect
+
+from tickets import actions
+from tickets.models import Ticket
+
+from .conftest import PHONE, TABLET, TV, shot, sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def in_another_thread(work):
+    """Run ``work`` outside Playwright's event loop thread, as a plain synchronous caller."""
+    def run():
+        try:
+            return work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()
+
+
+def waiting_count(display, code):
+    return display.locator(f'#waiting [data-code="{code}"] .count')
+
+
+def test_kiosk_prints_a_ticket_and_returns_to_the_start(open_page):
+    kiosk = open_page(TABLET, "/b/main/kiosk/")
+    shot(kiosk, "kiosk-tablet")
+    kiosk.get_by_role("button", name=re.compile("Deposits")).click()
+    expect(kiosk.locator(".paper-ticket .number")).to_have_text("A001")
+    expect(kiosk.locator(".paper-ticket .qr svg")).to_be_visible()
+    expect(kiosk.locator(".paper-ticket")).to_contain_text("Scan to follow your turn and leave a note")
+    shot(kiosk, "print-ticket")
+    kiosk.wait_for_url("**/b/main/kiosk/", timeout=20_000)
+    expect(kiosk.get_by_role("button", name=re.compile("Deposits"))).to_contain_text("1 waiting")
+
+
+def test_display_follows_the_queue_and_the_tellers_calls(open_page, floor, counter):
+    display = open_page(TV, "/b/main/display/")
+    expect(waiting_count(display, "A")).to_have_text("0")
+    shot(display, "display-idle-tv")
+    for _ in range(3):
+        floor.take("A")
+    expect(waiting_count(display, "A")).to_have_text("3")
+
+    teller = open_page(TABLET)
+    sign_in(teller, "teller", f"/staff/counters/{counter.pk}/")
+    teller.get_by_role("button", name=re.compile("Call next")).click()
+    expect(teller.get_by_role("status")).to_contain_text("Called A001")
+    expect(display.locator("#called-number")).to_have_text("A001", timeout=1_000)
+    expect(display.locator("#called-counter")).to_have_text("Counter 1")
+    shot(display, "display-calling-tv")
+    shot(teller, "staff-console-tablet")
+
+    teller.keyboard.press("n")
+    expect(teller.get_by_role("status")).to_contain_text("Called A002")
+    expect(display.locator("#called-number")).to_have_text("A002", timeout=1_000)
+    expect(display.locator("#recent-calls li")).to_have_count(1)
+    expect(display.locator("#recent-calls")).to_contain_text("A001")
+    expect(waiting_count(display, "A")).to_have_text("1")
+
+
+def test_phone_follows_its_ticket_to_the_counter_and_sends_feedback(open_page, floor, counter):
+    floor.take("A")
+    mine = floor.take("A")
+    phone = open_page(PHONE, mine["url"])
+    status = phone.locator("#ticket-status")
+    expect(status).to_contain_text("You are number 2 in line")
+    shot(phone, "phone-waiting")
+
+    floor.counter(counter, "call-next")
+    expect(status).to_contain_text("You are number 1 in line")
+    floor.counter(counter, "call-next")
+    expect(status).to_contain_text("It's your turn")
+    expect(status).to_contain_text("Counter 1")
+    expect(phone).to_have_title(re.compile("Your turn: counter 1|A002"))
+    shot(phone, "phone-called")
+
+    floor.counter(counter, "serve")
+    expect(status).to_contain_text("You have been served")
+    feedback = phone.locator("#feedback")
+    expect(feedback).to_be_visible()
+    shot(phone, "phone-served-feedback")
+    feedback.get_by_text("2 - poor").click()
+    feedback.get_by_label(re.compile("A note for the branch")).fill("so slow! <b>really</b>")
+    feedback.get_by_role("button", name="Send").click()
+    expect(phone.get_by_text("Thank you for your feedback.").first).to_be_visible()
+    shot(phone, "phone-thanks")
+
+    manager = open_page(TABLET)
+    sign_in(manager, "manager", "/b/main/stats/")
+    row = manager.locator("table.notes tbody tr", has_text="so slow! <b>really</b>")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("A002")
+    # The visit's real wait, beside the note (seconds here, so "under 1 min").
+    expect(row.locator("td").nth(3)).to_have_text("under 1 min")
+    shot(manager, "dashboard-tablet")
+
+
+def test_cancelling_from_the_phone_drops_the_display_count(open_page, floor):
+    ticket = floor.take("A")
+    display = open_page(TV, "/b/main/display/")
+    expect(waiting_count(display, "A")).to_have_text("1")
+    phone = open_page(PHONE, ticket["url"])
+    phone.get_by_role("button", name="I'm leaving").click()
+    expect(phone.locator("#ticket-status")).to_contain_text("This ticket is cancelled")
+    expect(waiting_count(display, "A")).to_have_text("0")
+    shot(phone, "phone-cancelled")
+
+
+def test_a_transferred_ticket_waits_at_the_front_of_the_other_service(open_page, floor, counter, counter2):
+    for service in "ABB":
+        floor.take(service)
+    first = open_page(TABLET)
+    sign_in(first, "teller", f"/staff/counters/{counter.pk}/")
+    first.keyboard.press("n")
+    expect(first.get_by_role("status")).to_contain_text("Called A001")
+    first.get_by_label("Transfer to").select_option("B")
+    first.get_by_role("button", name=re.compile("Transfer")).click()
+    expect(first.get_by_role("status")).to_contain_text("A001 transferred")
+
+    second = open_page(TABLET)
+    sign_in(second, "teller", f"/staff/counters/{counter2.pk}/")
+    expect(second.locator(".queue li").first).to_contain_text("A001")
+    expect(second.locator(".queue li").first).to_contain_text("transferred")
+    second.get_by_role("button", name=re.compile("Call next")).click()
+    expect(second.locator(".current .number")).to_have_text("A001")
+
+
+def test_the_display_recovers_by_itself_when_the_server_restarts(open_page, server, deposits):
+    # Tickets taken while the server is down cannot go through it: they are written straight to the
+    # database, as a second server process would, and the display must find them on re-sync.
+    display = open_page(TV, "/b/main/display/")
+    expect(waiting_count(display, "A")).to_have_text("0")
+    display.evaluate("window.__sameDocument = true")
+
+    server.stop()
+    expect(display.locator(".offline-mark")).to_be_visible(timeout=60_000)
+    shot(display, "display-reconnecting-tv")
+    in_another_thread(lambda: [actions.issue_ticket(deposits) for _ in range(2)])
+    server.start()
+
+    expect(waiting_count(display, "A")).to_have_text("2", timeout=30_000)
+    expect(display.locator(".offline-mark")).to_be_hidden()
+    assert display.evaluate("window.__sameDocument") is True  # recovered without a reload
+
+
+def test_the_console_refuses_call_next_on_a_paused_counter(open_page, floor, counter):
+    floor.take("A")
+    teller = open_page(TABLET)
+    sign_in(teller, "teller", f"/staff/counters/{counter.pk}/")
+    teller.keyboard.press("p")
+    expect(teller.get_by_role("status")).to_contain_text("Counter paused")
+    teller.get_by_role("button", name=re.compile("Call next")).click()
+    expect(teller.get_by_role("status")).to_contain_text("Counter 1 is paused")
+    assert Ticket.objects.get().status == Ticket.Status.WAITING
+    shot(teller, "staff-console-paused")
