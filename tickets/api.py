@@ -13,7 +13,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import HttpError, ValidationError
+from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.throttling import AnonRateThrottle
 from pydantic import ConfigDict, StrictBool, StrictInt
@@ -197,8 +198,10 @@ class Error(Schema):
 class TicketThrottle(AnonRateThrottle):
     """A kiosk serves many people from one address, but nobody takes more than this per minute."""
 
-    def __init__(self):
-        super().__init__(f"{settings.TICKETS_PER_MINUTE_PER_ADDRESS}/min")
+    def allow_request(self, request):
+        # Read the setting on each request, not once at import, so it can be changed without a restart.
+        self.num_requests, self.duration = self.parse_rate(f"{settings.TICKETS_PER_MINUTE_PER_ADDRESS}/min")
+        return super().allow_request(request)
 
 
 @api.get("/branches/{slug}/", response=BranchOut, tags=["branches"])
@@ -209,7 +212,7 @@ def get_branch(request, slug: str):
 @api.post(
     "/branches/{slug}/tickets/",
     response={201: TicketOut, 400: Error, 404: Error, 429: Error},
-    throttle=[TicketThrottle()],
+    throttle=[TicketThrottle("30/min")],
     tags=["tickets"],
 )
 def take_ticket(request, slug: str, body: TicketRequest):
@@ -218,7 +221,7 @@ def take_ticket(request, slug: str, body: TicketRequest):
     if service is None:
         raise errors.ServiceUnavailable(f"{branch.name} has no service {body.service!r}.")
     ticket = actions.issue_ticket(service, priority=body.priority)
-    return 201, ticket_state(ticket)
+    return Status(201, ticket_state(ticket))
 
 
 def holder_ticket(token):
@@ -241,12 +244,12 @@ def cancel_ticket(request, token: str):
 def give_feedback(request, token: str, body: FeedbackRequest):
     ticket = holder_ticket(token)
     feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note)
-    return 201, {
+    return Status(201, {
         "ticket": ticket.number,
         "rating": feedback.rating,
         "note": feedback.note,
         "created_at": feedback.created_at.isoformat(),
-    }
+    })
 
 
 # --- tellers -------------------------------------------------------------------------------------
@@ -264,7 +267,7 @@ def call_next(request, counter_id: int):
     try:
         ticket = actions.call_next(counter, by=request.auth)
     except errors.QueueEmpty:
-        return 204, None
+        return Status(204, None)
     return counter_ticket_state(ticket)
 
 
