@@ -82,7 +82,8 @@ def ticket_feedback(request, token):
         try:
             actions.record_feedback(ticket, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
         except errors.QueueError as refusal:
-            form.add_error(None, str(refusal))
+            # Shown as a message, not on the form: once feedback exists the form is no longer on the page.
+            messages.error(request, str(refusal))
         else:
             messages.success(request, "Thank you for your feedback.")
             return redirect("ticket", token=token)

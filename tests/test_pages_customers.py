@@ -1,0 +1,167 @@
+"""The customers' pages, rendered by the server and usable without JavaScript."""
+
+import pytest
+
+from tickets import actions
+from tickets.models import Feedback, Ticket
+
+from .qrcodes import encodes
+
+
+def test_home_lists_branches_with_kiosk_and_display(client, branch):
+    page = client.get("/").content.decode()
+    assert "Main Street" in page and "/b/main/kiosk/" in page and "/b/main/display/" in page
+
+
+def test_kiosk_offers_each_active_service_with_its_queue(client, deposits, loans, counter):
+    actions.issue_ticket(deposits)
+    loans.active = False
+    loans.save()
+    page = client.get("/b/main/kiosk/").content.decode()
+    assert 'value="A"' in page and "1 waiting" in page
+    assert 'value="B"' not in page
+    assert "Priority" in page
+
+
+def test_kiosk_takes_a_ticket_and_shows_its_print_page(client, deposits):
+    response = client.post("/b/main/kiosk/", {"service": "A", "priority": "on"})
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/t/{ticket.token}/print/"
+    assert ticket.priority is True
+
+
+def test_phone_kiosk_lands_on_the_tickets_phone_page(client, deposits):
+    response = client.post("/b/main/join/", {"service": "A"})
+    assert response["Location"] == f"/t/{Ticket.objects.get().token}/"
+
+
+@pytest.mark.parametrize("path", ["/b/main/kiosk/", "/b/main/join/"])
+def test_kiosk_refuses_an_unknown_service_and_issues_nothing(client, deposits, path):
+    response = client.post(path, {"service": "Z"})
+    assert response.status_code == 400 and "Choose a service" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_unknown_branch_pages_are_404(client, db):
+    for path in ["/b/nowhere/kiosk/", "/b/nowhere/join/", "/b/nowhere/display/", "/t/nope/", "/t/nope/print/"]:
+        assert client.get(path).status_code == 404, path
+
+
+def test_print_page_has_everything_a_paper_ticket_needs(client, deposits, counter):
+    actions.issue_ticket(deposits)
+    ticket = actions.issue_ticket(deposits)
+    page = client.get(f"/t/{ticket.token}/print/").content.decode()
+    for words in ["Main Street", "A002", "Deposits", "People ahead", "Estimated wait",
+                  "Scan to follow your turn and leave a note", 'data-return-url="/b/main/kiosk/"']:
+        assert words in page, words
+    assert "<dd>1</dd>" in page  # one person ahead
+
+
+def test_print_page_qr_code_leads_to_the_phone_page(client, deposits):
+    ticket = actions.issue_ticket(deposits)
+    page = client.get(f"/t/{ticket.token}/print/").content.decode()
+    assert encodes(page, f"http://testserver/t/{ticket.token}/")
+    assert not encodes(page, "http://testserver/t/another/")
+
+
+def test_display_qr_code_leads_to_the_phone_kiosk(client, branch, deposits):
+    page = client.get("/b/main/display/").content.decode()
+    assert encodes(page, "http://testserver/b/main/join/")
+
+
+def test_display_renders_the_current_state_before_any_socket(client, deposits, counter):
+    actions.issue_ticket(deposits)
+    actions.issue_ticket(deposits)
+    actions.call_next(counter)
+    page = client.get("/b/main/display/").content.decode()
+    assert 'id="called-number">A001<' in page and "Counter 1" in page
+    assert '<span class="count">1</span>' in page
+
+
+def drive(ticket, counter, status):
+    if status in ("called", "served", "no_show"):
+        actions.call_next(counter)
+    if status == "served":
+        actions.mark_served(counter)
+    elif status == "no_show":
+        actions.mark_no_show(counter)
+    elif status == "cancelled":
+        actions.cancel(ticket)
+
+
+@pytest.mark.parametrize(
+    "status, words, absent",
+    [
+        ("waiting", ["You are number 1 in line", "I'm leaving"], ["How was your visit?"]),
+        ("called", ["It's your turn", "Counter 1"], ["I'm leaving", "How was your visit?"]),
+        ("served", ["You have been served at counter 1", "How was your visit?"], ["I'm leaving"]),
+        ("no_show", ["we missed you", "How was your visit?"], ["I'm leaving"]),
+        ("cancelled", ["This ticket is cancelled", "How was your visit?"], ["I'm leaving"]),
+    ],
+)
+def test_phone_page_says_the_right_words_in_every_state(client, deposits, counter, status, words, absent):
+    ticket = actions.issue_ticket(deposits)
+    drive(ticket, counter, status)
+    page = client.get(f"/t/{ticket.token}/").content.decode()
+    assert f'data-status="{status}"' in page
+    for text in words:
+        assert text in page, text
+    for text in absent:
+        assert text not in page, text
+
+
+def test_phone_cancel_cancels_a_waiting_ticket(client, deposits):
+    ticket = actions.issue_ticket(deposits)
+    response = client.post(f"/t/{ticket.token}/cancel/", follow=True)
+    assert "Your ticket is cancelled" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CANCELLED
+
+
+def test_phone_cancel_once_called_is_refused_with_a_message(client, deposits, counter):
+    ticket = actions.issue_ticket(deposits)
+    actions.call_next(counter)
+    response = client.post(f"/t/{ticket.token}/cancel/", follow=True)
+    assert "cannot be cancelled" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.CALLED
+
+
+def test_feedback_is_kept_as_typed_and_shown_escaped(client, deposits, counter, manager):
+    ticket = actions.issue_ticket(deposits)
+    drive(ticket, counter, "served")
+    note = "  so slow! <script>alert(1)</script>  "
+    response = client.post(f"/t/{ticket.token}/feedback/", {"rating": "2", "note": note}, follow=True)
+    assert "Thank you for your feedback." in response.content.decode()
+    assert Feedback.objects.get().note == note and Feedback.objects.get().rating == 2
+    client.force_login(manager)
+    dashboard = client.get("/b/main/stats/").content.decode()
+    assert "so slow! &lt;script&gt;alert(1)&lt;/script&gt;" in dashboard
+    assert "<script>alert(1)</script>" not in dashboard
+
+
+def test_empty_feedback_is_400_and_keeps_nothing(client, deposits, counter):
+    ticket = actions.issue_ticket(deposits)
+    drive(ticket, counter, "served")
+    response = client.post(f"/t/{ticket.token}/feedback/", {"rating": "", "note": "   "})
+    assert response.status_code == 400 and "Choose a rating or write a note" in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+def test_too_long_feedback_is_400_and_the_typed_note_is_shown_again(client, deposits, counter):
+    ticket = actions.issue_ticket(deposits)
+    drive(ticket, counter, "served")
+    note = "waited forever " * 40  # 600 characters
+    response = client.post(f"/t/{ticket.token}/feedback/", {"rating": "1", "note": note})
+    assert response.status_code == 400
+    assert note.strip() in response.content.decode()
+    assert not Feedback.objects.exists()
+
+
+def test_second_feedback_is_refused(client, deposits, counter):
+    ticket = actions.issue_ticket(deposits)
+    drive(ticket, counter, "served")
+    client.post(f"/t/{ticket.token}/feedback/", {"rating": "5"})
+    response = client.post(f"/t/{ticket.token}/feedback/", {"rating": "1", "note": "changed my mind"})
+    assert response.status_code == 400 and "already has feedback" in response.content.decode()
+    assert Feedback.objects.get().rating == 5
