@@ -33,7 +33,9 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+# One browser per test module: Playwright's sync API keeps an event loop running in this thread while
+# it lives, which the asyncio tests that may run next in the same worker cannot share.
+@pytest.fixture(scope="module")
 def chromium():
     if not os.path.exists(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium`."
@@ -45,15 +47,18 @@ def chromium():
     # Playwright's sync API keeps an event loop running in this thread, which Django takes for async
     # code; the tests' own database calls are plain synchronous ones (Playwright's documented advice).
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--autoplay-policy=no-user-gesture-required"],
-        )
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--no-first-run",
+                      "--autoplay-policy=no-user-gesture-required"],
+            )
+            yield browser
+            browser.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
