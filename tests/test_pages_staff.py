@@ -23,6 +23,13 @@ def test_counter_list_shows_only_the_tellers_branches(client, counter, other_bra
     assert f"/staff/counters/{counter.pk}/" in page and "Counter 9" not in page
 
 
+def test_managers_find_their_dashboard_from_the_counter_list(client, counter, teller, manager):
+    client.force_login(teller)
+    assert "/b/main/stats/" not in client.get("/staff/").content.decode()
+    client.force_login(manager)
+    assert "/b/main/stats/" in client.get("/staff/").content.decode()
+
+
 def test_console_of_another_branch_is_403(client, counter, other_teller):
     client.force_login(other_teller)
     assert client.get(f"/staff/counters/{counter.pk}/").status_code == 403

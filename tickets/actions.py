@@ -82,6 +82,15 @@ def _called_ticket(counter):
     return Ticket.objects.select_for_update().filter(counter=counter, status=Ticket.Status.CALLED).first()
 
 
+def _lock_counter_with_ticket(counter):
+    """The locked counter and its called ticket, for operations on the customer at the counter."""
+    counter = _lock_counter(counter)
+    ticket = _called_ticket(counter)
+    if ticket is None:
+        raise errors.NoTicketAtCounter(counter)
+    return counter, ticket
+
+
 def _finish(ticket, status, by, now):
     ticket.status = status
     ticket.finished_at = now
@@ -138,10 +147,7 @@ def call_next(counter, *, by=None, now=None):
 def recall(counter, *, by=None, now=None):
     """Call the counter's current customer again, on the display and their phone."""
     with transaction.atomic():
-        counter = _lock_counter(counter)
-        ticket = _called_ticket(counter)
-        if ticket is None:
-            raise errors.NoTicketAtCounter(counter)
+        counter, ticket = _lock_counter_with_ticket(counter)
         ticket.recall_count = F("recall_count") + 1
         ticket.save(update_fields=["recall_count"])
         ticket.refresh_from_db()
@@ -152,10 +158,7 @@ def recall(counter, *, by=None, now=None):
 def _close_called(counter, status, by, now, event):
     now = now or timezone.now()
     with transaction.atomic():
-        counter = _lock_counter(counter)
-        ticket = _called_ticket(counter)
-        if ticket is None:
-            raise errors.NoTicketAtCounter(counter)
+        counter, ticket = _lock_counter_with_ticket(counter)
         _finish(ticket, status, by, now)
         _announce(event, counter.branch_id, services=[ticket.service_id], tickets=[ticket], counter=counter)
     return ticket
@@ -178,10 +181,7 @@ def transfer(counter, to_service, *, by=None, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        counter = _lock_counter(counter)
-        ticket = _called_ticket(counter)
-        if ticket is None:
-            raise errors.NoTicketAtCounter(counter)
+        counter, ticket = _lock_counter_with_ticket(counter)
         if to_service.branch_id != counter.branch_id or not to_service.active:
             raise errors.InvalidTransfer(f"{to_service.name} is not open for transfers in this branch.")
         if to_service.pk == ticket.service_id:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import actions, errors
 from .models import Counter, Service, Ticket
-from .permissions import branches_of, is_staff_of
+from .permissions import branches_of, is_manager_of, is_staff_of
 
 
 def _staff_counter(request, counter_id):
@@ -22,8 +22,10 @@ def _staff_counter(request, counter_id):
 
 @login_required
 def choose_counter(request):
-    counters = Counter.objects.filter(branch__in=branches_of(request.user)).select_related("branch")
-    return render(request, "tickets/staff_choose.html", {"counters": counters.order_by("branch__name", "name")})
+    branches = branches_of(request.user)
+    counters = Counter.objects.filter(branch__in=branches).select_related("branch").order_by("branch__name", "name")
+    managed = [branch for branch in branches if is_manager_of(request.user, branch)]
+    return render(request, "tickets/staff_choose.html", {"counters": counters, "managed": managed})
 
 
 @login_required
