@@ -38,7 +38,7 @@ test: $(VENV)/.installed
 
 # Every screen in each state, at TV, phone and tablet sizes, saved to screenshots/ (needs Chromium).
 screenshots: $(VENV)/.installed
-	$(BIN)/pytest -q -p no:xdist tests/browser/test_journeys.py
+	$(BIN)/pytest -q -p no:xdist tests/browser
 	@echo "Screenshots are in screenshots/"
 
 clean:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PHONE, TABLET, TV, sign_in
+from .conftest import PHONE, TABLET, TV, shot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,6 +54,7 @@ def test_page_meets_wcag_aa(name, open_page, floor, counter):
         sign_in(page, user, path)
     else:
         page.goto(path)
+    shot(page, f"page-{name}")
     assert page.title().strip(), "every page has a title"
     assert page.locator("main").count() == 1, "every page has one main landmark"
     page.add_script_tag(path=str(AXE))
