@@ -4,11 +4,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from displays.views import display
+from queuesite.health import healthz, readyz
 from tickets import dashboard, staff, views
 from tickets.api import api
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("b/<slug:slug>/kiosk/", views.kiosk, name="kiosk"),
     path("b/<slug:slug>/join/", views.join, name="join"),
     path("b/<slug:slug>/display/", display, name="display"),

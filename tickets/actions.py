@@ -5,6 +5,8 @@ refuses (changing nothing), and announces what changed once the transaction has 
 else writes a ticket's status, counter or times.
 """
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -12,6 +14,8 @@ from django.utils import timezone
 from . import errors
 from .estimates import estimated_wait, seconds_per_customer
 from .models import Counter, Feedback, Service, Ticket, TicketSequence, Transfer
+
+log = logging.getLogger("frontline.queue")
 
 # How often call_next looks for another ticket when the one it chose was taken in the meantime.
 CLAIM_ATTEMPTS = 20
@@ -25,6 +29,11 @@ def _announce(event, branch_id, *, services=(), tickets=(), counter=None, call=N
     tokens = sorted({ticket.token for ticket in tickets})
     counter_id = counter.pk if counter else None
     call_id = call.pk if call else None
+    # One line per operation for the operators: ids and ticket numbers, never anything a customer typed.
+    numbers = ",".join(sorted(ticket.number for ticket in tickets)) or "-"
+    transaction.on_commit(
+        lambda: log.info("%s branch=%s counter=%s tickets=%s", event, branch_id, counter_id or "-", numbers)
+    )
     transaction.on_commit(
         lambda: queue_changed(
             event, branch_id, service_ids=service_ids, tokens=tokens, counter_id=counter_id, call_id=call_id

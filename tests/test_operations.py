@@ -1,0 +1,91 @@
+"""What operators rely on: health endpoints for load balancers and system checks for risky settings."""
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+from queuesite.checks import production_settings
+
+
+def test_healthz_answers_json(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_checks_the_database_and_the_channel_layer(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "channel_layer": "ok"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_readyz_is_503_when_the_channel_layer_is_unreachable(client):
+    from channels.layers import channel_layers
+
+    unreachable = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                               "CONFIG": {"hosts": ["redis://127.0.0.1:1/0"]}}}
+    with override_settings(CHANNEL_LAYERS=unreachable):
+        channel_layers.backends.clear()
+        try:
+            response = client.get("/readyz")
+        finally:
+            channel_layers.backends.clear()
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "channel_layer": "failed"}
+
+
+def ids(**overrides):
+    with override_settings(**overrides):
+        return sorted(message.id for message in production_settings(None))
+
+
+IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+REDIS_LAYER = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer"}}
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REDIS_CACHE = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+
+
+def test_in_memory_layer_and_local_cache_warn_in_production():
+    assert ids(DEBUG=False, CHANNEL_LAYERS=IN_MEMORY, CACHES=LOCMEM, REDIS_URL="") == ["frontline.W001", "frontline.W002"]
+
+
+def test_nothing_to_warn_about_in_development():
+    assert ids(DEBUG=True, CHANNEL_LAYERS=IN_MEMORY, CACHES=LOCMEM, REDIS_URL="") == []
+
+
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_sqlite_with_redis_warns(settings):
+    sqlite = {"default": {**settings.DATABASES["default"], "ENGINE": "django.db.backends.sqlite3"}}
+    found = ids(DEBUG=False, CHANNEL_LAYERS=REDIS_LAYER, CACHES=REDIS_CACHE, REDIS_URL="redis://x", DATABASES=sqlite)
+    assert found == ["frontline.W003"]
+
+
+def test_development_secret_key_in_production_is_an_error(settings):
+    found = ids(DEBUG=False, CHANNEL_LAYERS=REDIS_LAYER, CACHES=REDIS_CACHE, REDIS_URL="",
+                SECRET_KEY=settings.DEVELOPMENT_SECRET_KEY)
+    assert found == ["frontline.E001"]
+
+
+def test_production_checks_run_with_every_system_check():
+    with override_settings(DEBUG=False, CHANNEL_LAYERS=IN_MEMORY, CACHES=LOCMEM, REDIS_URL=""):
+        assert "frontline.W001" in {message.id for message in run_checks()}
+
+
+def test_each_operation_logs_one_line_without_what_customers_typed(deposits, counter, caplog, django_capture_on_commit_callbacks):
+    from tickets import actions
+
+    with caplog.at_level("INFO", logger="frontline.queue"):
+        with django_capture_on_commit_callbacks(execute=True):
+            ticket = actions.issue_ticket(deposits)
+            actions.call_next(counter)
+            actions.mark_served(counter)
+            actions.record_feedback(ticket, rating=1, note="my name is Ana, so slow")
+    lines = [record.getMessage() for record in caplog.records if record.name == "frontline.queue"]
+    assert lines == [
+        f"issued branch={deposits.branch_id} counter=- tickets=A001",
+        f"called branch={deposits.branch_id} counter={counter.pk} tickets=A001",
+        f"served branch={deposits.branch_id} counter={counter.pk} tickets=A001",
+        f"feedback branch={deposits.branch_id} counter=- tickets=A001",
+    ]
+    assert not any("Ana" in record.getMessage() for record in caplog.records)
