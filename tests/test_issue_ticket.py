@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -17,8 +18,9 @@ def test_numbers_count_up_per_service(deposits, loans):
 def test_ticket_has_unguessable_token_and_waits(deposits):
     first, second = actions.issue_ticket(deposits), actions.issue_ticket(deposits)
     assert first.status == Ticket.Status.WAITING
-    assert len(first.token) >= 20 and first.token != second.token
-    assert str(first.pk) not in first.token
+    # 16 random bytes from secrets, URL-safe: 22 characters nobody can guess or count through.
+    assert len(first.token) == 22 and first.token != second.token
+    assert re.fullmatch(r"[A-Za-z0-9_-]{22}", first.token)
 
 
 def test_inactive_service_refuses_and_issues_nothing(deposits):
