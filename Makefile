@@ -34,7 +34,7 @@ run: install
 	DEBUG=1 exec $(BIN)/daphne -b $(HOST) -p $(PORT) queuesite.asgi:application
 
 test: $(VENV)/.installed
-	$(BIN)/pytest -n $(JOBS) -q $(ARGS)
+	$(BIN)/pytest -n $(JOBS) -q -rs $(ARGS)
 
 # Every screen in each state, at TV, phone and tablet sizes, saved to screenshots/ (needs Chromium).
 screenshots: $(VENV)/.installed

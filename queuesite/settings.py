@@ -118,9 +118,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
+    # The pub/sub layer (see the README): each process subscribes once per group and fans the message
+    # out to its own sockets, subscriptions never expire, and redis-py re-subscribes after Redis restarts.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {"hosts": [REDIS_URL]},
         }
     }

@@ -1,0 +1,109 @@
+"""Production mode: several Daphne processes on one PostgreSQL and one Redis.
+
+These need DATABASE_URL (PostgreSQL) and REDIS_URL; without them they skip and say how to run them.
+.ci/run runs the whole suite a second time with both set, so in CI they run.
+"""
+
+import asyncio
+import json
+import os
+import threading
+from collections import Counter as Tally
+
+import pytest
+from channels.db import database_sync_to_async
+from django.conf import settings
+from websockets.asyncio.client import connect
+
+from tickets.models import Counter, Ticket
+
+from .conftest import open_counter
+from .servers import Daphne, Floor
+
+HOW = ("Run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 make test "
+       "(.ci/run does).")
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not (settings.REDIS_URL and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")),
+        reason="needs PostgreSQL and Redis. " + HOW,
+    ),
+]
+
+# The servers share the suite's Redis; 300 tickets from one test address must not meet the rate limit.
+SERVER_ENV = {"REDIS_URL": os.environ.get("REDIS_URL", ""), "TICKETS_PER_MINUTE_PER_ADDRESS": "100000"}
+
+
+@pytest.fixture
+def two_servers(branch, deposits, counter, counter2, teller):
+    servers = [Daphne(env=SERVER_ENV).start(), Daphne(env=SERVER_ENV).start()]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def open_socket(server, path):
+    return connect(server.ws_url + path, origin=server.url, proxy=None, open_timeout=5)
+
+
+async def next_of(socket, kind, timeout):
+    async with asyncio.timeout(timeout):
+        while True:
+            message = json.loads(await socket.recv())
+            if message["type"] == kind:
+                return message
+
+
+async def test_a_display_on_one_process_hears_a_call_made_through_another(two_servers, counter, api_key):
+    first, second = two_servers
+    floor = Floor(second.url, api_key)
+    ticket = await asyncio.to_thread(floor.take, "A")
+    async with open_socket(first, "/ws/branches/main/") as display, open_socket(second, ticket["url"].replace("/t/", "/ws/tickets/")) as phone:
+        await next_of(display, "snapshot", 5)
+        await next_of(phone, "snapshot", 5)
+        called = await asyncio.to_thread(floor.counter, counter, "call-next")
+        assert called["number"] == ticket["number"]
+        call = await next_of(display, "called", 1)  # within a second, across processes
+        assert (call["number"], call["counter"]) == (ticket["number"], "1")
+
+        # And the other way round: a phone on the second process hears a call made through the first.
+        mine = await asyncio.to_thread(Floor(first.url, api_key).take, "A")
+        async with open_socket(second, mine["url"].replace("/t/", "/ws/tickets/")) as other_phone:
+            await next_of(other_phone, "snapshot", 5)
+            await asyncio.to_thread(Floor(first.url, api_key).counter, counter, "call-next")
+            update = await next_of(other_phone, "update", 1)
+            assert (update["status"], update["counter"]) == ("called", "1")
+
+
+def test_tellers_on_two_processes_call_each_of_300_tickets_exactly_once(two_servers, branch, deposits, api_key):
+    counters = [open_counter(branch, f"R{i}", [deposits]) for i in range(6)]
+    floors = [Floor(server.url, api_key) for server in two_servers]
+    for i in range(300):
+        floors[i % 2].take("A")
+    barrier = threading.Barrier(len(counters))
+    calls, failures = [], []
+
+    def teller(i):
+        floor = floors[i % 2]  # half the tellers on each process
+        try:
+            barrier.wait()
+            while True:
+                status, answer = floor.post_json(f"/api/v1/counters/{counters[i].pk}/call-next/")
+                if status == 204:
+                    return
+                assert status == 200, answer
+                calls.append(answer["number"])
+        except Exception as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=teller, args=(i,)) for i in range(len(counters))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+
+    assert failures == []
+    tally = Tally(calls)
+    assert len(tally) == 300 and set(tally.values()) == {1}
+    assert not Ticket.objects.waiting().exists()
+    assert Counter.objects.filter(branch=branch).count() == 8
