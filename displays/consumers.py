@@ -7,9 +7,11 @@ so it can tell a quiet queue from a dead connection. What a screen sends is igno
 
 import asyncio
 import json
+import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
 from tickets.models import Branch, Ticket
 from tickets.state import branch_state, ticket_state
@@ -17,8 +19,11 @@ from tickets.state import branch_state, ticket_state
 from . import broadcast
 from .release import RELEASE
 
-HEARTBEAT_SECONDS = 20
+log = logging.getLogger(__name__)
+
 MAX_CLIENT_MESSAGE = 256
+# Daphne allows only 1000 and 3000-4999: 4503 says "unavailable, come back" as HTTP's 503 does.
+LAYER_LOST = 4503
 
 
 class ScreenConsumer(AsyncWebsocketConsumer):
@@ -63,8 +68,24 @@ class ScreenConsumer(AsyncWebsocketConsumer):
 
     async def beat(self):
         while True:
-            await asyncio.sleep(HEARTBEAT_SECONDS)
+            await asyncio.sleep(settings.SCREEN_HEARTBEAT_SECONDS)
+            if not await self.layer_reachable():
+                # A socket this process can no longer feed would stay open and deaf: close it, so the
+                # screen reconnects (to this process or another) and re-syncs from a snapshot.
+                await self.close(code=LAYER_LOST)
+                return
             await self.send(text_data=json.dumps({"type": "heartbeat", "seq": self.sequence()}))
+
+    async def layer_reachable(self):
+        try:
+            await asyncio.wait_for(self.channel_layer.send(self.channel_name, {"type": "screen.ping"}), 5)
+            return True
+        except Exception:
+            log.warning("channel layer unreachable: closing %s", self.channel_name, exc_info=True)
+            return False
+
+    async def screen_ping(self, event):
+        """The heartbeat's own round trip through the layer; nothing to tell the screen."""
 
     async def screen_send(self, event):
         await self.send(text_data=event["text"])

@@ -167,6 +167,9 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
+# How often a screen's socket proves it is alive (and that this process still reaches the channel layer).
+SCREEN_HEARTBEAT_SECONDS = float(env("SCREEN_HEARTBEAT_SECONDS", "20"))
+
 # How many tickets one address may take per minute: a kiosk serves many people, a script should not.
 TICKETS_PER_MINUTE_PER_ADDRESS = env_int("TICKETS_PER_MINUTE_PER_ADDRESS", 30)
 

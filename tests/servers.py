@@ -1,5 +1,6 @@
 """Real Daphne processes for the tests that must cross a real network socket."""
 
+import asyncio
 import http.cookiejar
 import json
 import os
@@ -12,6 +13,7 @@ import urllib.parse
 import urllib.request
 
 from django.conf import settings
+from websockets.asyncio.client import connect
 from django.db import connection
 
 
@@ -142,3 +144,66 @@ class Floor(Browser):
         status, answer = self.post_json(f"/api/v1/counters/{counter.pk}/{operation}/", body)
         assert status in (200, 204), answer
         return answer
+
+
+class ReconnectingScreen:
+    """A test double of the display's reconnect logic (static/js/live.js): back off, reconnect, re-sync."""
+
+    def __init__(self, server, path):
+        self.server, self.path = server, path
+        self.state = None
+        self.reconnects = 0
+
+    async def follow(self, until, timeout=30):
+        delay = 0.1
+        async with asyncio.timeout(timeout):
+            while True:
+                try:
+                    url = self.server.ws_url + self.path
+                    async with connect(url, origin=self.server.url, proxy=None, open_timeout=5) as socket:
+                        delay = 0.1
+                        async for raw in socket:
+                            message = json.loads(raw)
+                            if message["type"] != "heartbeat":
+                                self.state = message
+                            if until(self.state):
+                                return self.state
+                except Exception:  # refused, dropped, closed by the server: each means "try again"
+                    pass
+                self.reconnects += 1
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2)
+
+
+class PrivateRedis:
+    """A redis-server of the test's own on a free port, so the test may stop and start it."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout=10):
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)

@@ -9,7 +9,7 @@ from websockets.asyncio.client import connect
 
 from tickets import actions
 
-from .servers import Browser, Daphne
+from .servers import Browser, Daphne, ReconnectingScreen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,35 +49,6 @@ async def test_display_and_phone_hear_a_call_made_by_a_signed_in_teller(daphne, 
         assert (call["number"], call["counter"]) == ("A001", "1")
         update = await next_message(phone, "update")
         assert (update["status"], update["counter"]) == ("called", "1")
-
-
-class ReconnectingScreen:
-    """A test double of the display's reconnect logic (static/js/live.js): back off, reconnect, re-sync."""
-
-    def __init__(self, server, path):
-        self.server, self.path = server, path
-        self.state = None
-        self.reconnects = 0
-
-    async def follow(self, until, timeout=30):
-        delay = 0.1
-        async with asyncio.timeout(timeout):
-            while True:
-                try:
-                    async with open_socket(self.server, self.path) as socket:
-                        delay = 0.1
-                        async for raw in socket:
-                            message = json.loads(raw)
-                            if message["type"] != "heartbeat":
-                                self.state = message
-                            if until(self.state):
-                                return self.state
-                except (OSError, asyncio.TimeoutError, Exception) as error:  # noqa: B014 - any drop means reconnect
-                    if isinstance(error, asyncio.CancelledError):
-                        raise
-                self.reconnects += 1
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 2)
 
 
 async def test_a_screen_reconnects_after_daphne_restarts_and_shows_the_right_state(daphne, deposits):

@@ -15,10 +15,11 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from websockets.asyncio.client import connect
 
+from tickets import actions
 from tickets.models import Counter, Ticket
 
 from .conftest import open_counter
-from .servers import Daphne, Floor
+from .servers import Daphne, Floor, PrivateRedis, ReconnectingScreen
 
 HOW = ("Run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 make test "
        "(.ci/run does).")
@@ -107,3 +108,41 @@ def test_tellers_on_two_processes_call_each_of_300_tickets_exactly_once(two_serv
     assert len(tally) == 300 and set(tally.values()) == {1}
     assert not Ticket.objects.waiting().exists()
     assert Counter.objects.filter(branch=branch).count() == 8
+
+
+@pytest.fixture
+def private_redis():
+    redis = PrivateRedis().start()
+    yield redis
+    redis.stop()
+
+
+async def wait_for(condition, timeout):
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.05)
+
+
+async def test_displays_hear_calls_again_after_redis_restarts(private_redis, branch, deposits, counter, teller, api_key):
+    server = Daphne(env={"REDIS_URL": private_redis.url, "SCREEN_HEARTBEAT_SECONDS": "1"}).start()
+    try:
+        screen = ReconnectingScreen(server, "/ws/branches/main/")
+        hearing = asyncio.ensure_future(
+            screen.follow(until=lambda state: state and state["type"] == "called", timeout=60)
+        )
+        await wait_for(lambda: screen.state is not None, 10)
+
+        await asyncio.to_thread(private_redis.stop)
+        # The server notices within a heartbeat and closes the socket, rather than leaving it open and deaf.
+        await wait_for(lambda: screen.reconnects >= 1, 10)
+        # The queue moves on while Redis is down: a ticket is taken straight in the database.
+        await database_sync_to_async(actions.issue_ticket)(deposits)
+        await asyncio.to_thread(private_redis.start)
+
+        # Within 30 seconds the display is back, with the right state, and hears the next call.
+        await wait_for(lambda: screen.state["type"] == "snapshot" and screen.state["services"][0]["waiting"] == 1, 30)
+        await asyncio.to_thread(Floor(server.url, api_key).counter, counter, "call-next")
+        call = await hearing
+        assert (call["number"], call["counter"]) == ("A001", "1")
+    finally:
+        server.stop()
