@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the exceptions of the views (and of the API, which re-raises what it does not know).
+    "queuesite.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "queuesite.urls"

@@ -89,3 +89,47 @@ def test_each_operation_logs_one_line_without_what_customers_typed(deposits, cou
         f"feedback branch={deposits.branch_id} counter=- tickets=A001",
     ]
     assert not any("Ana" in record.getMessage() for record in caplog.records)
+
+
+@pytest.fixture
+def database_down(db):
+    """Point the connection at a database that cannot be reached, for real; yields how to bring it back."""
+    from django.db import connection
+
+    saved = dict(connection.settings_dict)
+
+    def bring_back():
+        connection.close()
+        connection.settings_dict.update(saved)
+
+    connection.close()
+    if connection.vendor == "sqlite":
+        connection.settings_dict["NAME"] = "/nonexistent-folder/db.sqlite3"
+    else:
+        connection.settings_dict["PORT"] = 1
+    yield bring_back
+    bring_back()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_answers_503_json_while_the_database_is_down(client, deposits, database_down):
+    response = client.post("/api/v1/branches/main/tickets/", {"service": "A"}, content_type="application/json")
+    assert response.status_code == 503
+    assert response.json()["error"].startswith("The queue is briefly unavailable")
+    assert response["Retry-After"] == "10"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_answer_a_friendly_503_while_the_database_is_down(client, deposits, database_down):
+    response = client.get("/b/main/kiosk/")
+    assert response.status_code == 503
+    assert "One moment, please" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_service_recovers_by_itself_when_the_database_is_back(client, deposits, database_down):
+    assert client.get("/api/v1/branches/main/").status_code == 503
+    database_down()
+    assert client.get("/api/v1/branches/main/").status_code == 200
+    response = client.post("/api/v1/branches/main/tickets/", {"service": "A"}, content_type="application/json")
+    assert response.status_code == 201 and response.json()["number"] == "A001"

@@ -1,0 +1,35 @@
+"""When the database is unreachable: a clear 503 instead of a 500, and nothing half-written.
+
+Every queue operation is one transaction, so a failure part-way rolls back whole; this only decides
+what the person or the integration sees. The next request opens a fresh connection, so the service
+recovers by itself when the database is back.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError, close_old_connections
+from django.http import JsonResponse
+from django.shortcuts import render
+
+log = logging.getLogger(__name__)
+MESSAGE = "The queue is briefly unavailable. Please try again in a moment."
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        log.error("database unavailable on %s: %s", request.path, exception)
+        close_old_connections()
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"error": MESSAGE}, status=503)
+        else:
+            response = render(request, "503.html", {"message": MESSAGE}, status=503)
+        response["Retry-After"] = "10"
+        return response
