@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests run in parallel on every core; set JOBS=0 to run them in one process.
 JOBS ?= auto
 
-.PHONY: install run test screenshots clean
+.PHONY: install run run-prod test screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: install
 	@echo "  admin:          http://$(HOST):$(PORT)/admin/        (python manage.py createsuperuser)"
 	@echo
 	DEBUG=1 exec $(BIN)/daphne -b $(HOST) -p $(PORT) queuesite.asgi:application
+
+# Production mode on one machine: PROCESSES Daphne processes from PORT (see deploy/run-prod and the README).
+run-prod: $(VENV)/.installed
+	deploy/run-prod
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(JOBS) -q -rs $(ARGS)

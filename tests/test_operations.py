@@ -133,3 +133,24 @@ def test_service_recovers_by_itself_when_the_database_is_back(client, deposits, 
     assert client.get("/api/v1/branches/main/").status_code == 200
     response = client.post("/api/v1/branches/main/tickets/", {"service": "A"}, content_type="application/json")
     assert response.status_code == 201 and response.json()["number"] == "A001"
+
+
+def test_check_deploy_is_clean_with_the_documented_production_variables():
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    production = {
+        "PATH": "/usr/bin:/bin", "DEBUG": "0", "SECRET_KEY": "k" * 30 + "Qz8#x!vR2@mL5^pT7&wN4*yB6(cH9)jF",
+        "DATABASE_URL": "postgres://frontline:secret@127.0.0.1:5432/frontline", "DATABASE_CONN_MAX_AGE": "60",
+        "REDIS_URL": "redis://127.0.0.1:6379/0", "ALLOWED_HOSTS": "queue.example-bank.com",
+        "CSRF_TRUSTED_ORIGINS": "https://queue.example-bank.com", "BEHIND_HTTPS_PROXY": "1",
+        "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=production, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
