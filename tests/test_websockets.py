@@ -165,10 +165,8 @@ async def test_sync_request_gets_a_fresh_snapshot_and_anything_else_is_ignored(b
     await display.disconnect()
 
 
-async def test_heartbeat_tells_a_quiet_screen_it_is_alive(branch, monkeypatch):
-    from displays import consumers
-
-    monkeypatch.setattr(consumers, "HEARTBEAT_SECONDS", 0.1)
+async def test_heartbeat_tells_a_quiet_screen_it_is_alive(branch, settings):
+    settings.SCREEN_HEARTBEAT_SECONDS = 0.1
     display = await connect("/ws/branches/main/")
     snapshot = await receive(display)
     beat = await receive(display)
