@@ -1,4 +1,6 @@
-"""When the database is unreachable: a clear 503 instead of a 500, and nothing half-written.
+"""Request logging without personal data, and a clear 503 when the database is unreachable.
+
+When the database is unreachable: a clear 503 instead of a 500, and nothing half-written.
 
 Every queue operation is one transaction, so a failure part-way rolls back whole; this only decides
 what the person or the integration sees. The next request opens a fresh connection, so the service
@@ -6,6 +8,8 @@ recovers by itself when the database is back.
 """
 
 import logging
+import re
+import time
 
 from django.db import InterfaceError, OperationalError, close_old_connections
 from django.http import JsonResponse
@@ -32,4 +36,32 @@ class DatabaseUnavailableMiddleware:
         else:
             response = render(request, "503.html", {"message": MESSAGE}, status=503)
         response["Retry-After"] = "10"
+        return response
+
+
+# A ticket's token is the key to its page: it must not end up in logs.
+TOKEN_IN_PATH = re.compile(r"^(/t/|/api/v1/tickets/|/ws/tickets/)[^/]+")
+request_log = logging.getLogger("frontline.requests")
+
+
+def loggable_path(path):
+    return TOKEN_IN_PATH.sub(r"\1…", path)
+
+
+class RequestLogMiddleware:
+    """One line per request: method, path (tokens hidden, no query string), status and duration.
+
+    No addresses, no user names, nothing typed: ticket numbers are in the queue operations' own lines.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.monotonic()
+        response = self.get_response(request)
+        request_log.info(
+            "%s %s %s %dms", request.method, loggable_path(request.path), response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
         return response

@@ -37,9 +37,10 @@ def database_url():
 class Daphne:
     """``daphne queuesite.asgi:application`` on 127.0.0.1, started and stopped by the test."""
 
-    def __init__(self, port=None, env=None):
+    def __init__(self, port=None, env=None, args=()):
         self.port = port or free_port()
         self.env = env or {}
+        self.args = list(args)
         self.process = None
 
     @property
@@ -61,7 +62,8 @@ class Daphne:
             **self.env,
         }
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "queuesite.asgi:application"],
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), *self.args,
+             "queuesite.asgi:application"],
             cwd=settings.BASE_DIR,
             env=env,
             stdout=subprocess.DEVNULL,

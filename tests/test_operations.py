@@ -154,3 +154,18 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_request_log_lines_hide_ticket_tokens(client, deposits, caplog):
+    from tickets import actions
+
+    ticket = actions.issue_ticket(deposits)
+    with caplog.at_level("INFO", logger="frontline.requests"):
+        client.get(f"/t/{ticket.token}/?from=qr")
+        client.get(f"/api/v1/tickets/{ticket.token}/")
+        client.get("/b/main/kiosk/")
+    lines = [record.getMessage() for record in caplog.records if record.name == "frontline.requests"]
+    assert [line.rsplit(" ", 1)[0] for line in lines] == [
+        "GET /t/…/ 200", "GET /api/v1/tickets/…/ 200", "GET /b/main/kiosk/ 200",
+    ]
+    assert not any(ticket.token in line for line in lines)

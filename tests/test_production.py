@@ -146,3 +146,34 @@ async def test_displays_hear_calls_again_after_redis_restarts(private_redis, bra
         assert (call["number"], call["counter"]) == ("A001", "1")
     finally:
         server.stop()
+
+
+def shows_call(number):
+    """The screen shows ``number`` as called: by the call itself, or by a re-sync right after it."""
+    def check(state):
+        if not state:
+            return False
+        if state["type"] == "called":
+            return state["number"] == number
+        return state["type"] == "snapshot" and bool(state["recent_calls"]) and state["recent_calls"][0]["number"] == number
+    return check
+
+
+async def test_a_display_keeps_hearing_calls_past_its_connection_lifetime(branch, deposits, counter, api_key):
+    """Daphne closes a websocket after --websocket_timeout (a day by default); the display comes back.
+
+    Three seconds stand for the day here. The pub/sub layer has no group expiry to outlive: the display
+    re-joins its group on every connect, so a display open for weeks goes on hearing calls.
+    """
+    server = Daphne(env=SERVER_ENV, args=["--websocket_timeout", "3"]).start()
+    try:
+        screen = ReconnectingScreen(server, "/ws/branches/main/")
+        hearing = asyncio.ensure_future(screen.follow(until=shows_call("A001"), timeout=30))
+        await wait_for(lambda: screen.reconnects >= 1 and screen.state is not None, 15)
+        floor = Floor(server.url, api_key)
+        await asyncio.to_thread(floor.take, "A")
+        await asyncio.to_thread(floor.counter, counter, "call-next")
+        state = await hearing
+        assert shows_call("A001")(state)
+    finally:
+        server.stop()
