@@ -10,6 +10,13 @@ from tickets.models import Ticket
 T0 = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.timezone.utc)
 
 
+@pytest.fixture(autouse=True)
+def late_morning():
+    """Counters call later the same morning the tickets below were taken."""
+    with time_machine.travel(T0 + dt.timedelta(hours=2), tick=False):
+        yield
+
+
 def issue_at(service, minutes, priority=False):
     with time_machine.travel(T0 + dt.timedelta(minutes=minutes), tick=False):
         return actions.issue_ticket(service, priority=priority)
@@ -92,3 +99,19 @@ def test_database_refuses_two_called_tickets_at_one_counter(deposits, counter):
     with pytest.raises(IntegrityError), transaction.atomic():
         Ticket.objects.filter(pk=second.pk).update(status=Ticket.Status.CALLED, counter=counter)
     assert Ticket.objects.called().get().pk == first.pk
+
+
+def test_yesterdays_leftover_tickets_are_not_called_or_counted_today(deposits, counter):
+    from tickets.state import branch_state
+
+    with time_machine.travel(T0, tick=False):
+        leftover = actions.issue_ticket(deposits)  # the branch closed with this customer still waiting
+    with time_machine.travel(T0 + dt.timedelta(days=1), tick=False):
+        today = actions.issue_ticket(deposits)
+        assert today.number == "A001"
+        assert branch_state(deposits.branch)["services"][0]["waiting"] == 1
+        assert actions.call_next(counter).pk == today.pk
+        with pytest.raises(errors.QueueEmpty):
+            actions.call_next(counter)
+    leftover.refresh_from_db()
+    assert leftover.status == Ticket.Status.WAITING

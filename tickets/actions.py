@@ -109,7 +109,8 @@ def _finish(ticket, status, by, now):
 
 def _claim_next(counter, by, now):
     """Call the first waiting ticket of the counter's services to it, or raise QueueEmpty."""
-    queue = Ticket.objects.waiting().filter(service__in=counter.services.filter(active=True)).in_queue_order()
+    today = counter.branch.business_day(now)
+    queue = Ticket.objects.in_queue(today).filter(service__in=counter.services.filter(active=True)).in_queue_order()
     for _ in range(CLAIM_ATTEMPTS):
         # On PostgreSQL, skip_locked lets ten counters each take a different ticket at once instead of
         # queueing on the first one; SQLite has no row locks, and its IMMEDIATE transactions run one at a time.

@@ -92,6 +92,10 @@ class TicketQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=Ticket.Status.WAITING)
 
+    def in_queue(self, day):
+        """Waiting to be called on the business day ``day``: a day's leftovers are not called the next morning."""
+        return self.waiting().filter(day=day)
+
     def called(self):
         return self.filter(status=Ticket.Status.CALLED)
 
@@ -104,7 +108,7 @@ class TicketQuerySet(models.QuerySet):
 
     def ahead_of(self, ticket):
         """Waiting tickets of the same service that will be called before ``ticket``."""
-        return self.waiting().filter(service_id=ticket.service_id).filter(
+        return self.in_queue(ticket.day).filter(service_id=ticket.service_id).filter(
             Q(lane__lt=ticket.lane)
             | Q(lane=ticket.lane, queued_at__lt=ticket.queued_at)
             | Q(lane=ticket.lane, queued_at=ticket.queued_at, id__lt=ticket.id)

@@ -37,7 +37,10 @@ def console(request, counter_id):
     context = {
         "counter": counter,
         "current": Ticket.objects.called().filter(counter=counter).select_related("service").first(),
-        "waiting": Ticket.objects.waiting().for_services(services).in_queue_order().select_related("service"),
+        "waiting": Ticket.objects.in_queue(branch.business_day(now))
+        .for_services(services)
+        .in_queue_order()
+        .select_related("service"),
         "served_today": Ticket.objects.filter(
             counter=counter, status=Ticket.Status.SERVED, finished_at__gte=branch.day_start(branch.business_day(now))
         ).count(),

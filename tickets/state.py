@@ -19,8 +19,9 @@ def iso(moment, branch):
 
 
 def service_rows(branch, now):
+    today = branch.business_day(now)
     services = Service.objects.filter(branch=branch, active=True).annotate(
-        waiting=Count("tickets", filter=Q(tickets__status=Ticket.Status.WAITING))
+        waiting=Count("tickets", filter=Q(tickets__status=Ticket.Status.WAITING, tickets__day=today))
     )
     return [
         {
@@ -130,7 +131,7 @@ def waiting_ticket_states(service_ids, now=None):
     states = {}
     for service in Service.objects.filter(pk__in=service_ids).select_related("branch"):
         per_customer = seconds_per_customer(service, now)
-        queue = Ticket.objects.waiting().filter(service=service).in_queue_order()
+        queue = Ticket.objects.in_queue(service.branch.business_day(now)).filter(service=service).in_queue_order()
         for position, ticket in enumerate(queue.select_related("branch", "service", "counter", "feedback"), 1):
             states[ticket.token] = ticket_state(ticket, now, queue=(position, per_customer))
     return states
