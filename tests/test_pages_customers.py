@@ -165,3 +165,13 @@ def test_second_feedback_is_refused(client, deposits, counter):
     response = client.post(f"/t/{ticket.token}/feedback/", {"rating": "1", "note": "changed my mind"})
     assert response.status_code == 400 and "already has feedback" in response.content.decode()
     assert Feedback.objects.get().rating == 5
+
+
+def test_estimates_read_naturally(client, deposits, counter):
+    from tickets.templatetags.frontline import about
+
+    assert (about(None), about(30), about(600), about(4500)) == ("–", "under 1 min", "about 10 min", "about 1 h 15 min")
+    actions.issue_ticket(deposits)
+    page = client.get("/b/main/kiosk/").content.decode()
+    assert "1 waiting · about 8 min" in page
+    assert "about under" not in page

@@ -26,7 +26,7 @@
       item.append(
         F.el("span", "name", service.code + " · " + service.name),
         F.el("span", "count", String(service.waiting)),
-        F.el("span", "estimate", "about " + F.minutes(service.estimated_wait))
+        F.el("span", "estimate", F.about(service.estimated_wait))
       );
       return item;
     }));

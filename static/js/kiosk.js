@@ -7,7 +7,7 @@
   function render(state) {
     state.services.forEach(function (service) {
       var meta = form.querySelector('[data-code="' + service.code + '"] .meta');
-      if (meta) meta.textContent = service.waiting + " waiting · about " + F.minutes(service.estimated_wait);
+      if (meta) meta.textContent = service.waiting + " waiting · " + F.about(service.estimated_wait);
     });
   }
   F.connect("/ws/branches/" + form.dataset.branch + "/", { onSnapshot: render, onMessage: render });

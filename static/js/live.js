@@ -116,6 +116,11 @@
     return hours ? hours + " h " + (mins < 10 ? "0" : "") + mins + " min" : mins + " min";
   };
 
+  window.Frontline.about = function (seconds) {
+    var said = window.Frontline.minutes(seconds);
+    return /^[0-9]/.test(said) ? "about " + said : said;
+  };
+
   // A short two-note chime made by the browser itself: no audio file, works offline.
   window.Frontline.chime = function () {
     var AudioContext = window.AudioContext || window.webkitAudioContext;

@@ -17,6 +17,13 @@ def minutes(seconds):
 
 
 @register.filter
+def about(seconds):
+    """An estimate as said aloud: "about 12 min", "under 1 min", or a dash when nobody can tell."""
+    said = minutes(seconds)
+    return f"about {said}" if said[0].isdigit() else said
+
+
+@register.filter
 def percent(fraction):
     return "–" if fraction is None else f"{fraction * 100:.0f}%"
 
