@@ -175,3 +175,19 @@ def test_estimates_read_naturally(client, deposits, counter):
     page = client.get("/b/main/kiosk/").content.decode()
     assert "1 waiting · about 8 min" in page
     assert "about under" not in page
+
+
+def test_a_ticket_left_waiting_from_a_past_day_says_its_queue_has_closed(client, deposits):
+    import datetime as dt
+
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 5, 4, 17, 0, tzinfo=dt.timezone.utc), tick=False):
+        ticket = actions.issue_ticket(deposits)
+    with time_machine.travel(dt.datetime(2026, 5, 5, 9, 0, tzinfo=dt.timezone.utc), tick=False):
+        page = client.get(f"/t/{ticket.token}/").content.decode()
+        answer = client.get(f"/api/v1/tickets/{ticket.token}/").json()
+    assert "that day's queue has closed" in page
+    assert "I'm leaving" not in page
+    assert (answer["status"], answer["expired"], answer["position"], answer["estimated_wait"]) == (
+        "waiting", True, None, None)

@@ -178,6 +178,7 @@ class TicketOut(Schema):
     called_at: Optional[str]
     finished_at: Optional[str]
     has_feedback: bool
+    expired: bool
     url: str
 
 

@@ -99,7 +99,9 @@ def ticket_state(ticket, now=None, *, queue=None):
     now = now or timezone.now()
     branch = ticket.branch
     position = estimate = None
-    if ticket.status == Ticket.Status.WAITING:
+    # A ticket of a past day still waiting will not be called (see TicketQuerySet.in_queue).
+    expired = ticket.status == Ticket.Status.WAITING and ticket.day < branch.business_day(now)
+    if ticket.status == Ticket.Status.WAITING and not expired:
         if queue is None:
             queue = Ticket.objects.ahead_of(ticket).count() + 1, seconds_per_customer(ticket.service, now)
         position, per_customer = queue
@@ -121,6 +123,7 @@ def ticket_state(ticket, now=None, *, queue=None):
         "called_at": iso(ticket.called_at, branch),
         "finished_at": iso(ticket.finished_at, branch),
         "has_feedback": hasattr(ticket, "feedback"),
+        "expired": expired,
         "url": f"/t/{ticket.token}/",
     }
 
