@@ -7,6 +7,7 @@ from displays.views import display
 from queuesite.health import healthz, readyz
 from tickets import dashboard, staff, views
 from tickets.api import api
+from tickets import converters  # noqa: F401 - registers the <token:...> converter
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -16,10 +17,10 @@ urlpatterns = [
     path("b/<slug:slug>/join/", views.join, name="join"),
     path("b/<slug:slug>/display/", display, name="display"),
     path("b/<slug:slug>/stats/", dashboard.dashboard, name="dashboard"),
-    path("t/<str:token>/", views.ticket, name="ticket"),
-    path("t/<str:token>/print/", views.ticket_print, name="ticket-print"),
-    path("t/<str:token>/cancel/", views.ticket_cancel, name="ticket-cancel"),
-    path("t/<str:token>/feedback/", views.ticket_feedback, name="ticket-feedback"),
+    path("t/<token:token>/", views.ticket, name="ticket"),
+    path("t/<token:token>/print/", views.ticket_print, name="ticket-print"),
+    path("t/<token:token>/cancel/", views.ticket_cancel, name="ticket-cancel"),
+    path("t/<token:token>/feedback/", views.ticket_feedback, name="ticket-feedback"),
     path("staff/", staff.choose_counter, name="staff"),
     path("staff/counters/<int:counter_id>/", staff.console, name="staff-console"),
     path("staff/counters/<int:counter_id>/<str:operation>/", staff.operate, name="staff-operate"),

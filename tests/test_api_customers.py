@@ -166,3 +166,10 @@ def test_openapi_lists_every_call(client, db):
         "/api/v1/counters/{counter_id}/resume/", "/api/v1/branches/{slug}/stats/",
     ]:
         assert path in paths, path
+
+
+@pytest.mark.parametrize("token", ["%00", "a%00b", "x" * 200, "has space", "%F0%9F%98%80"])
+def test_impossible_tokens_are_404_never_a_database_error(client, deposits, token):
+    assert client.get(f"/api/v1/tickets/{token}/").status_code == 404
+    assert post(client, f"/api/v1/tickets/{token}/cancel/").status_code == 404
+    assert client.get(f"/t/{token}/").status_code == 404

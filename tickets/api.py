@@ -20,6 +20,7 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import ConfigDict, StrictBool, StrictInt
 
 from . import actions, errors, stats
+from .converters import is_token
 from .models import ApiToken, Branch, Counter, Service, Ticket
 from .permissions import is_manager_of, is_staff_of
 from .state import branch_state, ticket_state
@@ -226,6 +227,8 @@ def take_ticket(request, slug: str, body: TicketRequest):
 
 
 def holder_ticket(token):
+    if not is_token(token):
+        raise Http404
     return get_object_or_404(Ticket.objects.select_related("branch", "service", "counter"), token=token)
 
 

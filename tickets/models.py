@@ -132,6 +132,8 @@ class Ticket(models.Model):
         NORMAL = 2
 
     CLOSED_STATUSES = (Status.SERVED, Status.NO_SHOW, Status.CANCELLED)
+    # What a token can look like (secrets.token_urlsafe); anything else is no ticket, and never reaches a query.
+    TOKEN_PATTERN = r"[A-Za-z0-9_-]{1,32}"
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="tickets")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets")
