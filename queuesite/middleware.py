@@ -11,15 +11,16 @@ import logging
 import re
 import time
 
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import DataError, InterfaceError, OperationalError, close_old_connections
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.defaults import bad_request
 
 log = logging.getLogger(__name__)
 MESSAGE = "The queue is briefly unavailable. Please try again in a moment."
 
 
-class DatabaseUnavailableMiddleware:
+class DatabaseErrorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -27,9 +28,16 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, DataError):
+            # The database refused a value (a NUL byte, a number out of range): bad input, and the
+            # operation's transaction has rolled back, so nothing was written.
+            log.info("database refused the input of %s: %s", loggable_path(request.path), exception)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "Invalid input."}, status=400)
+            return bad_request(request, exception)
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        log.error("database unavailable on %s: %s", request.path, exception)
+        log.error("database unavailable on %s: %s", loggable_path(request.path), exception)
         close_old_connections()
         if request.path.startswith("/api/"):
             response = JsonResponse({"error": MESSAGE}, status=503)

@@ -78,7 +78,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the exceptions of the views (and of the API, which re-raises what it does not know).
-    "queuesite.middleware.DatabaseUnavailableMiddleware",
+    "queuesite.middleware.DatabaseErrorMiddleware",
 ]
 
 ROOT_URLCONF = "queuesite.urls"

@@ -277,6 +277,9 @@ def record_feedback(ticket, *, rating=None, note="", now=None):
     note = note or ""
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
         raise errors.InvalidFeedback("The rating must be a whole number from 1 to 5.")
+    if "\x00" in note:
+        # Nobody types a NUL byte, and PostgreSQL cannot store one: refuse it the same way everywhere.
+        raise errors.InvalidFeedback("The note contains a character that is not text.")
     if len(note) > Feedback.NOTE_MAX_LENGTH:
         raise errors.InvalidFeedback(f"The note can be at most {Feedback.NOTE_MAX_LENGTH} characters.")
     if rating is None and not note.strip():
