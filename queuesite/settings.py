@@ -173,10 +173,6 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 # How often a screen's socket proves it is alive (and that this process still reaches the channel layer).
 SCREEN_HEARTBEAT_SECONDS = float(env("SCREEN_HEARTBEAT_SECONDS", "20"))
 
-# The rate limit counts by the connecting address, never by an X-Forwarded-For a client could forge;
-# behind nginx, Daphne's --proxy-headers already puts the real client address there.
-NINJA_NUM_PROXIES = 0
-
 # How many tickets one address may take per minute: a kiosk serves many people, a script should not.
 TICKETS_PER_MINUTE_PER_ADDRESS = env_int("TICKETS_PER_MINUTE_PER_ADDRESS", 30)
 

@@ -59,6 +59,8 @@ class Daphne:
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
+            # Every ticket of every test comes from 127.0.0.1; the limit itself is tested in test_pages/test_api.
+            "TICKETS_PER_MINUTE_PER_ADDRESS": "100000",
             **self.env,
         }
         self.process = subprocess.Popen(

@@ -191,3 +191,20 @@ def test_a_ticket_left_waiting_from_a_past_day_says_its_queue_has_closed(client,
     assert "I'm leaving" not in page
     assert (answer["status"], answer["expired"], answer["position"], answer["estimated_wait"]) == (
         "waiting", True, None, None)
+
+
+def test_the_kiosk_page_has_the_same_rate_limit_as_the_api(client, deposits, settings):
+    from django.core.cache import cache
+
+    settings.TICKETS_PER_MINUTE_PER_ADDRESS = 2
+    cache.clear()
+    try:
+        statuses = [client.post("/b/main/kiosk/", {"service": "A"}).status_code for _ in range(2)]
+        statuses.append(client.post("/api/v1/branches/main/tickets/", {"service": "A"},
+                                    content_type="application/json").status_code)
+        refused = client.post("/b/main/join/", {"service": "A"})
+    finally:
+        cache.clear()
+    assert statuses == [302, 302, 429]
+    assert refused.status_code == 429 and "Too many tickets" in refused.content.decode()
+    assert Ticket.objects.count() == 2

@@ -16,13 +16,13 @@ from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
-from ninja.throttling import AnonRateThrottle
 from pydantic import ConfigDict, StrictBool, StrictInt
 
 from . import actions, errors, stats
 from .converters import is_token
 from .models import ApiToken, Branch, Counter, Service, Ticket
 from .permissions import is_manager_of, is_staff_of
+from .ratelimit import allow_ticket
 from .state import branch_state, ticket_state
 
 api = NinjaAPI(
@@ -197,15 +197,6 @@ class Error(Schema):
 # --- customers -----------------------------------------------------------------------------------
 
 
-class TicketThrottle(AnonRateThrottle):
-    """A kiosk serves many people from one address, but nobody takes more than this per minute."""
-
-    def allow_request(self, request):
-        # Read the setting on each request, not once at import, so it can be changed without a restart.
-        self.num_requests, self.duration = self.parse_rate(f"{settings.TICKETS_PER_MINUTE_PER_ADDRESS}/min")
-        return super().allow_request(request)
-
-
 @api.get("/branches/{slug}/", response=BranchOut, tags=["branches"])
 def get_branch(request, slug: str):
     return branch_state(get_object_or_404(Branch, slug=slug))
@@ -214,11 +205,12 @@ def get_branch(request, slug: str):
 @api.post(
     "/branches/{slug}/tickets/",
     response={201: TicketOut, 400: Error, 404: Error, 429: Error},
-    throttle=[TicketThrottle("30/min")],
     tags=["tickets"],
 )
 def take_ticket(request, slug: str, body: TicketRequest):
     branch = get_object_or_404(Branch, slug=slug)
+    if not allow_ticket(request):
+        raise HttpError(429, "Too many tickets from this address; please wait a minute.")
     service = Service.objects.filter(branch=branch, code=body.service.upper()).first()
     if service is None:
         raise errors.ServiceUnavailable(f"{branch.name} has no service {body.service!r}.")

@@ -11,6 +11,7 @@ from . import actions, errors
 from .forms import FeedbackForm, TicketForm
 from .models import Branch, Ticket
 from .qr import qr_svg
+from .ratelimit import allow_ticket
 from .state import branch_state, ticket_state
 
 
@@ -21,6 +22,10 @@ def index(request):
 def _take_ticket(request, branch, template, next_page):
     """The kiosk and the phone kiosk: choose a service, take its next number."""
     form = TicketForm(branch, request.POST or None)
+    if request.method == "POST" and not allow_ticket(request):
+        form.add_error(None, "Too many tickets from this kiosk in the last minute: please wait a moment.")
+        context = {"branch": branch, "state": branch_state(branch), "form": form}
+        return render(request, template, context, status=429)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = actions.issue_ticket(form.cleaned_data["service"], priority=form.cleaned_data["priority"])
