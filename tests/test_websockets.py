@@ -9,7 +9,7 @@ from channels.testing import WebsocketCommunicator
 
 from queuesite.asgi import application
 from tickets import actions, errors
-from tickets.models import Branch, Ticket
+from tickets.models import Ticket
 from tickets.state import branch_state, ticket_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
