@@ -9,6 +9,7 @@ import logging
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import errors
@@ -41,6 +42,15 @@ def _announce(event, branch_id, *, services=(), tickets=(), counter=None, call=N
     )
 
 
+def _seconds(start, end):
+    # Never negative: two machines' clocks may disagree by a moment.
+    return max(0, round((end - start).total_seconds()))
+
+
+def _local_hour(branch, moment):
+    return moment.astimezone(branch.zone).hour
+
+
 def _next_number(service, day):
     # The sequence row is created once per service and day (ignoring the conflict if a concurrent kiosk
     # made it first), then incremented in place: the UPDATE's row lock makes two kiosks wait for each
@@ -71,6 +81,7 @@ def issue_ticket(service, *, priority=False, now=None):
             lane=Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL,
             issued_at=now,
             queued_at=now,
+            issued_hour=_local_hour(branch, now),
         )
         ticket.save()
         ahead = Ticket.objects.ahead_of(ticket).count()
@@ -100,11 +111,14 @@ def _lock_counter_with_ticket(counter):
     return counter, ticket
 
 
-def _finish(ticket, status, by, now):
+def _finish(ticket, status, by, now, branch):
     ticket.status = status
     ticket.finished_at = now
+    ticket.finished_hour = _local_hour(branch, now)
     ticket.finished_by = by
-    ticket.save(update_fields=["status", "finished_at", "finished_by"])
+    if status != Ticket.Status.CANCELLED:
+        ticket.service_seconds = _seconds(ticket.called_at, now)
+    ticket.save(update_fields=["status", "finished_at", "finished_hour", "finished_by", "service_seconds"])
 
 
 def _claim_next(counter, by, now):
@@ -119,8 +133,10 @@ def _claim_next(counter, by, now):
             raise errors.QueueEmpty(counter)
         # The conditional update claims the ticket only if it is still waiting: if another counter or a
         # cancel got there first, nothing changes and we look again.
+        # Its wait grows by the time it spent in this queue: a transferred ticket's waits add up.
         claimed = Ticket.objects.filter(pk=candidate.pk, status=Ticket.Status.WAITING).update(
-            status=Ticket.Status.CALLED, counter=counter, called_at=now, called_by=by
+            status=Ticket.Status.CALLED, counter=counter, called_at=now, called_by=by,
+            wait_seconds=Coalesce(F("wait_seconds"), 0) + _seconds(candidate.queued_at, now),
         )
         if claimed == 1:
             Ticket.objects.filter(pk=candidate.pk, first_called_at__isnull=True).update(first_called_at=now)
@@ -140,7 +156,7 @@ def call_next(counter, *, by=None, now=None):
             raise errors.CounterNotOpen(counter)
         previous = _called_ticket(counter)
         if previous:
-            _finish(previous, Ticket.Status.SERVED, by, now)
+            _finish(previous, Ticket.Status.SERVED, by, now, counter.branch)
         ticket = _claim_next(counter, by, now)
         finished = [previous] if previous else []
         _announce(
@@ -169,7 +185,7 @@ def _close_called(counter, status, by, now, event):
     now = now or timezone.now()
     with transaction.atomic():
         counter, ticket = _lock_counter_with_ticket(counter)
-        _finish(ticket, status, by, now)
+        _finish(ticket, status, by, now, counter.branch)
         _announce(event, counter.branch_id, services=[ticket.service_id], tickets=[ticket], counter=counter)
     return ticket
 
@@ -227,10 +243,10 @@ def cancel(ticket, *, now=None):
     now = now or timezone.now()
     with transaction.atomic():
         # Lock the ticket so a counter cannot call it while it is being cancelled.
-        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        ticket = Ticket.objects.select_for_update(of=("self",)).select_related("branch").get(pk=ticket.pk)
         if ticket.status != Ticket.Status.WAITING:
             raise errors.InvalidTransition(ticket, "cancelled")
-        _finish(ticket, Ticket.Status.CANCELLED, None, now)
+        _finish(ticket, Ticket.Status.CANCELLED, None, now, ticket.branch)
         _announce("cancelled", ticket.branch_id, services=[ticket.service_id], tickets=[ticket])
     return ticket
 

@@ -316,13 +316,6 @@ def close(request, counter_id: int):
 # --- managers ------------------------------------------------------------------------------------
 
 
-def parse_day(value, name):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise HttpError(400, f"{name} must be a date written YYYY-MM-DD.") from None
-
-
 STATS_ANSWERS = {200: dict, 400: Error, 401: Error, 403: Error, 404: Error}
 
 
@@ -331,11 +324,8 @@ def branch_stats(request, slug: str, from_: Optional[str] = Query(None, alias="f
     branch = get_object_or_404(Branch, slug=slug)
     if not is_manager_of(request.auth, branch):
         raise HttpError(403, "Only managers of this branch see its statistics.")
-    today = branch.business_day(timezone.now())
-    first = parse_day(from_, "from") if from_ else today
-    last = parse_day(to, "to") if to else (first if from_ else today)
-    if last < first:
-        raise HttpError(400, "from must not be after to.")
-    if (last - first).days > stats.MAX_RANGE_DAYS:
-        raise HttpError(400, f"A range can cover at most {stats.MAX_RANGE_DAYS} days.")
+    try:
+        first, last = stats.date_range(branch, from_, to)
+    except stats.InvalidRange as error:
+        raise HttpError(400, str(error)) from None
     return stats.branch_stats(branch, first, last)

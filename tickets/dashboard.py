@@ -1,52 +1,183 @@
-"""The manager's dashboard: the branch's figures for a range of days, and what customers wrote."""
+"""The manager's dashboard: the branch now, its figures and charts for a range of days, what customers
+wrote, and the same figures as CSV. Only the branch's managers and superusers see any of it."""
 
+import csv
 import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import stats
-from .models import Branch, Feedback
+from . import charts, stats
+from .models import Branch, Ticket
 from .permissions import is_manager_of
-from .state import branch_state
+from .state import iso
+
+NOTES_SHOWN = 100
+RATINGS = [1, 2, 3, 4, 5]
 
 
-def _day(value, default):
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return None
+def manager_branch(request, slug):
+    branch = get_object_or_404(Branch, slug=slug)
+    if not is_manager_of(request.user, branch):
+        raise PermissionDenied("Only managers of this branch see its dashboard.")
+    return branch
+
+
+def presets(today):
+    """The ranges a manager looks at most, as (label, first day, last day)."""
+    yesterday = today - datetime.timedelta(days=1)
+    return [
+        ("Today", today, today),
+        ("Yesterday", yesterday, yesterday),
+        ("Last 7 days", today - datetime.timedelta(days=6), today),
+        ("Last 30 days", today - datetime.timedelta(days=29), today),
+    ]
+
+
+def _rating(value):
+    return int(value) if value in {str(r) for r in RATINGS} else None
 
 
 @login_required
 def dashboard(request, slug):
-    branch = get_object_or_404(Branch, slug=slug)
-    if not is_manager_of(request.user, branch):
-        raise PermissionDenied("Only managers of this branch see its dashboard.")
+    branch = manager_branch(request, slug)
     today = branch.business_day(timezone.now())
-    first = _day(request.GET.get("from"), today)
-    last = _day(request.GET.get("to"), first or today)
     error = None
-    if first is None or last is None:
-        error, first, last = "Dates are written YYYY-MM-DD.", today, today
-    elif last < first or (last - first).days > stats.MAX_RANGE_DAYS:
-        error, first, last = f"Choose a range of at most {stats.MAX_RANGE_DAYS} days, from before to.", today, today
-    feedback = (
-        Feedback.objects.filter(ticket__branch=branch, ticket__day__gte=first, ticket__day__lte=last)
-        .select_related("ticket__service", "ticket__counter", "ticket__finished_by")
-        .prefetch_related("ticket__transfers")
-        .order_by("-created_at")
-    )
-    notes = [(item, stats.wait_seconds(item.ticket), stats.service_seconds(item.ticket)) for item in feedback]
+    try:
+        first, last = stats.date_range(branch, request.GET.get("from"), request.GET.get("to"))
+    except stats.InvalidRange as invalid:
+        error, first, last = str(invalid), today, today
+    rating = _rating(request.GET.get("rating"))
+    figures = stats.branch_stats(branch, first, last)
     context = {
         "branch": branch,
-        "now": branch_state(branch),
-        "figures": stats.branch_stats(branch, first, last),
-        "notes": notes,
+        "now": stats.branch_now(branch),
+        "figures": figures,
+        "charts": charts.dashboard_charts(
+            figures,
+            stats.served_by_hour(branch, first, last),
+            stats.arrivals_by_weekday_and_hour(branch, first, last),
+            stats.wait_distribution(branch, first, last),
+            stats.DISTRIBUTION_STEP // 60,
+        ),
+        "notes": stats.latest_notes(branch, first, last, rating=rating, limit=NOTES_SHOWN),
+        "notes_shown": NOTES_SHOWN,
+        "rating": rating,
+        "ratings": RATINGS,
+        "presets": presets(today),
+        "range": f"from={first.isoformat()}&to={last.isoformat()}",
         "first": first,
         "last": last,
         "error": error,
     }
     return render(request, "tickets/dashboard.html", context, status=400 if error else 200)
+
+
+@login_required
+def dashboard_now(request, slug):
+    """Only the dashboard's live "Now" part: what the page fetches on every change in the branch."""
+    branch = manager_branch(request, slug)
+    return render(request, "tickets/_dashboard_now.html", {"branch": branch, "now": stats.branch_now(branch)})
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+
+def _cell(value):
+    # A spreadsheet runs a cell that starts with = + - @ as a formula: a customer's note must stay text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return "" if value is None else value
+
+
+class _Echo:
+    """A file that hands back what is written to it: csv.writer then makes lines to stream."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_response(request, slug, name, header, rows_for):
+    branch = manager_branch(request, slug)
+    try:
+        first, last = stats.date_range(branch, request.GET.get("from"), request.GET.get("to"))
+    except stats.InvalidRange as invalid:
+        return HttpResponse(str(invalid), status=400, content_type="text/plain; charset=utf-8")
+    # Rows are written as they are read, so a year of tickets never sits in memory at once.
+    writer = csv.writer(_Echo())
+    body = (writer.writerow([_cell(value) for value in row]) for row in _with_header(header, rows_for(branch, first, last)))
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    filename = f"{branch.slug}-{name}-{first.isoformat()}-{last.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
+TICKET_COLUMNS = [
+    "number", "day", "service", "status", "priority", "transferred", "issued_at", "first_called_at", "called_at",
+    "finished_at", "wait_seconds", "service_seconds", "quoted_wait_seconds", "counter", "staff", "recall_count",
+    "rating", "note",
+]
+
+
+def ticket_rows(branch, first, last):
+    tickets = (
+        stats.in_range(Ticket.objects, branch, first, last)
+        .select_related("service", "counter", "finished_by", "feedback")
+        .order_by("issued_at", "id")
+    )
+    transferred = set(
+        stats.in_range(Ticket.objects, branch, first, last).filter(transfers__isnull=False).values_list("pk", flat=True)
+    )
+    for ticket in tickets.iterator(chunk_size=2000):
+        feedback = getattr(ticket, "feedback", None)
+        yield [
+            ticket.number, ticket.day.isoformat(), ticket.service.code, ticket.status, ticket.priority,
+            ticket.pk in transferred, iso(ticket.issued_at, branch), iso(ticket.first_called_at, branch),
+            iso(ticket.called_at, branch), iso(ticket.finished_at, branch), ticket.wait_seconds,
+            ticket.service_seconds, ticket.quoted_wait, ticket.counter.name if ticket.counter_id else None,
+            ticket.finished_by.get_username() if ticket.finished_by_id else None, ticket.recall_count,
+            feedback.rating if feedback else None, feedback.note if feedback else None,
+        ]
+
+
+SUMMARY_COLUMNS = [
+    "table", "key", "issued", "served", "no_show", "cancelled", "wait_median_seconds", "wait_p90_seconds",
+    "wait_max_seconds", "service_median_seconds", "service_p90_seconds", "service_level",
+    "quote_median_abs_error_seconds", "quotes_within_5_min",
+]
+
+
+def summary_rows(branch, first, last):
+    figures = stats.branch_stats(branch, first, last)
+    tables = [("all", [{"key": "", **figures}])] + [
+        (table, [{"key": row[key], **row} for row in figures[f"by_{table}"]])
+        for table, key in [("service", "code"), ("counter", "counter"), ("staff", "staff"), ("hour", "hour")]
+    ]
+    for table, rows in tables:
+        for row in rows:
+            yield [
+                table, row["key"], row["issued"], row["served"], row["no_show"], row["cancelled"],
+                row["wait"]["median"], row["wait"]["p90"], row["wait"]["max"], row["service_time"]["median"],
+                row["service_time"]["p90"], row["service_level"], row["quoted_vs_actual"]["median_abs_error"],
+                row["quoted_vs_actual"]["within_5_min"],
+            ]
+
+
+@login_required
+def tickets_csv(request, slug):
+    """One row per ticket of the range, with every time and duration (API.md lists the columns)."""
+    return _csv_response(request, slug, "tickets", TICKET_COLUMNS, ticket_rows)
+
+
+@login_required
+def summary_csv(request, slug):
+    """The dashboard's tables (whole range, per service, counter, staff member and hour) in one file."""
+    return _csv_response(request, slug, "summary", SUMMARY_COLUMNS, summary_rows)

@@ -162,6 +162,21 @@ class Ticket(models.Model):
     )
     recall_count = models.PositiveSmallIntegerField(default=0)
 
+    # Figures written once, by the operation that makes them true (tickets/actions.py), so that the
+    # statistics are counts and percentiles over plain integer columns in any database: SQLite can
+    # neither convert time zones nor subtract timestamps, and a transferred visit's wait needs its history.
+    issued_hour = models.PositiveSmallIntegerField(help_text="The branch-local hour it was issued in, 0-23.")
+    finished_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The branch-local hour it was served, marked a no-show or cancelled."
+    )
+    wait_seconds = models.PositiveIntegerField(
+        null=True, blank=True,
+        help_text="Seconds spent waiting until the last call: every queue it waited in, from its first issue.",
+    )
+    service_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Seconds at the last counter, from its call to served or no-show."
+    )
+
     objects = TicketQuerySet.as_manager()
 
     class Meta:
@@ -177,6 +192,8 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["service", "status", "lane", "queued_at"], name="ticket_queue_order"),
             models.Index(fields=["branch", "issued_at"], name="ticket_branch_issued"),
+            # Every statistic reads one branch's range of business days.
+            models.Index(fields=["branch", "day"], name="ticket_branch_day"),
         ]
 
     def __str__(self):
@@ -189,18 +206,6 @@ class Ticket(models.Model):
     @property
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES
-
-    @property
-    def wait(self):
-        """Time from taking the ticket to the first call, as a timedelta (None until called)."""
-        return self.first_called_at - self.issued_at if self.first_called_at else None
-
-    @property
-    def service_time(self):
-        """Time at the last counter, from its call to served or no-show (None until then)."""
-        if self.called_at and self.finished_at and self.status != self.Status.CANCELLED:
-            return self.finished_at - self.called_at
-        return None
 
 
 class TicketSequence(models.Model):

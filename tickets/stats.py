@@ -1,124 +1,306 @@
-"""The truth about waits for a range of branch-local days: counts, medians, 90th percentiles, service level.
+"""The truth about waits for a range of a branch's business days, computed by the database.
 
-Percentiles interpolate linearly between the two nearest ranks (as PostgreSQL's percentile_cont and
-Python's statistics.quantiles(method="inclusive")): the median of 60 and 120 seconds is 90.
-Wait is the time from taking the ticket to being called to the counter that finished it, less any time
-spent at counters that transferred it: a transferred customer's whole wait, counted once.
+The definitions, used alike by the API, the dashboard and the CSV exports:
+
+- A range is whole branch-local business days, ``first_day``..``last_day`` inclusive; a ticket belongs to
+  the day it was issued on (Ticket.day).
+- Wait is the time spent waiting to be called, every queue counted, from the first issue: a
+  transferred customer's whole wait, counted once, without the time spent at the counter that
+  transferred them (Ticket.wait_seconds). No-shows waited too; walk-outs were never called and have none.
+- Service time is the time at the last counter, from its call to served (Ticket.service_seconds).
+- Service level is the share of served customers whose wait was within their service's target.
+- Percentiles interpolate linearly between the two nearest ranks, as PostgreSQL's percentile_cont and
+  Python's ``statistics.quantiles(method="inclusive")``: of n sorted values the p percentile sits at
+  rank p * (n - 1), counting from 0. The median of 60 and 120 seconds is 90; their 90th percentile, 114.
+
+Each grouping (the whole range, per service, counter, staff member, hour of arrival) is one query,
+whatever the number of tickets: the database ranks the values with a window function and picks the
+two that a percentile falls between, so neither SQLite nor PostgreSQL sends the rows to Python.
 """
 
-import math
-from collections import defaultdict
+import datetime
 
-from .models import Ticket
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from .models import Counter, Feedback, Service, Ticket
+from .state import branch_state
 
 MAX_RANGE_DAYS = 366
 WAIT_BANDS = [(0, 5 * 60, "under 5 min"), (5 * 60, 15 * 60, "5-15 min"), (15 * 60, 30 * 60, "15-30 min"),
               (30 * 60, None, "over 30 min")]
+# How far a quote may miss and still count as kept.
+QUOTE_TOLERANCE = 5 * 60
+# The wait distribution's bars: five minutes wide, the last one for an hour and longer.
+DISTRIBUTION_STEP = 5 * 60
+DISTRIBUTION_BARS = 13
+# Percentiles as whole fractions, so the database finds their ranks in integer arithmetic.
+MEDIAN, P90 = (1, 2), (9, 10)
+# What each grouping is keyed by (the API's names), as SQL over the tables joined in FIGURES_SQL.
+GROUPINGS = {"all": "0", "code": "s.code", "counter": "c.name", "staff": "u.{username}", "hour": "t.issued_hour"}
+MEASURES = ("wait", "service", "error")
+
+FIGURES_SQL = """
+SELECT bucket,
+       COUNT(*),
+       SUM(CASE WHEN status = '{served}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status = '{no_show}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status = '{cancelled}' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status IN ('{waiting}', '{called}') THEN 1 ELSE 0 END),
+       SUM(CASE WHEN status = '{served}' AND wait <= target THEN 1 ELSE 0 END),
+       MAX(wait),
+       SUM(CASE WHEN error <= {tolerance} THEN 1 ELSE 0 END),
+       {percentile_columns}
+FROM (
+    SELECT facts.*, {rank_columns}
+    FROM (
+        SELECT {bucket} AS bucket, t.status AS status, s.target_wait_minutes * 60 AS target,
+               t.wait_seconds AS wait,
+               CASE WHEN t.status = '{served}' THEN t.service_seconds END AS service,
+               ABS(t.wait_seconds - t.quoted_wait) AS error
+        FROM {ticket} t
+        JOIN {service} s ON s.id = t.service_id
+        LEFT JOIN {counter} c ON c.id = t.counter_id
+        LEFT JOIN {user} u ON u.id = t.finished_by_id
+        WHERE t.branch_id = %s AND t.day >= %s AND t.day <= %s
+    ) facts
+) ranked
+WHERE bucket IS NOT NULL
+GROUP BY bucket
+ORDER BY bucket
+"""
 
 
-def percentile(values, fraction):
-    """The ``fraction`` percentile of ``values`` by linear interpolation, in whole seconds; None if empty."""
-    if not values:
+class InvalidRange(ValueError):
+    """A date range the statistics cannot answer; ``str(error)`` says why."""
+
+
+def date_range(branch, first, last, now=None):
+    """The days ``first``..``last`` (ISO dates, either may be empty) as dates; today when both are empty.
+
+    One day when only ``from`` is given. Raises InvalidRange for a bad date, a reversed or too long range.
+    """
+    today = branch.business_day(now or timezone.now())
+
+    def day(value, name):
+        try:
+            return datetime.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise InvalidRange(f"{name} must be a date written YYYY-MM-DD.") from None
+
+    first_day = day(first, "from") if first else today
+    last_day = day(last, "to") if last else (first_day if first else today)
+    if last_day < first_day:
+        raise InvalidRange("from must not be after to.")
+    if (last_day - first_day).days >= MAX_RANGE_DAYS:
+        raise InvalidRange(f"A range can cover at most {MAX_RANGE_DAYS} days.")
+    return first_day, last_day
+
+
+def _rank_columns():
+    # Non-empty values first (NULLs sort first in SQLite and last in PostgreSQL: say which), so ranks
+    # 1..n are exactly the n values the percentile is taken over.
+    return ", ".join(
+        f"ROW_NUMBER() OVER (PARTITION BY bucket ORDER BY {m} IS NULL, {m}) AS {m}_rank, "
+        f"COUNT({m}) OVER (PARTITION BY bucket) AS {m}_n"
+        for m in MEASURES
+    )
+
+
+def _percentile_columns():
+    """For each measure and percentile: the values at the two ranks it falls between, and the count."""
+    columns = []
+    for m in MEASURES:
+        for num, den in (MEDIAN, P90):
+            low = f"({m}_n - 1) * {num} / {den} + 1"
+            high = f"(({m}_n - 1) * {num} + {den - 1}) / {den} + 1"
+            columns.append(f"MAX(CASE WHEN {m}_rank = {low} THEN {m} END)")
+            columns.append(f"MAX(CASE WHEN {m}_rank = {high} THEN {m} END)")
+        columns.append(f"MAX({m}_n)")
+    return ",\n       ".join(columns)
+
+
+def _figures_sql(grouping):
+    user = get_user_model()
+    tables = {
+        "ticket": Ticket._meta.db_table,
+        "service": Service._meta.db_table,
+        "counter": Counter._meta.db_table,
+        "user": user._meta.db_table,
+    }
+    username = user._meta.get_field(user.USERNAME_FIELD).column
+    return FIGURES_SQL.format(
+        bucket=GROUPINGS[grouping].format(username=username),
+        rank_columns=_rank_columns(),
+        percentile_columns=_percentile_columns(),
+        tolerance=QUOTE_TOLERANCE,
+        **{status.name.lower(): status.value for status in Ticket.Status},
+        **{name: connection.ops.quote_name(table) for name, table in tables.items()},
+    )
+
+
+def interpolate(low, high, count, fraction):
+    """The percentile ``fraction`` (num, den) of ``count`` sorted values, from the two values around its rank."""
+    if not count:
         return None
-    ordered = sorted(values)
-    rank = fraction * (len(ordered) - 1)
-    low, high = math.floor(rank), math.ceil(rank)
-    return round(ordered[low] + (ordered[high] - ordered[low]) * (rank - low))
+    num, den = fraction
+    weight = ((count - 1) * num % den) / den
+    return round(low + (high - low) * weight)
 
 
-def wait_seconds(ticket):
-    """Seconds from issue to the last call, less the time spent at counters that transferred the ticket."""
-    if ticket.called_at is None:
-        return None
-    at_other_counters = sum((t.transferred_at - t.called_at).total_seconds() for t in ticket.transfers.all())
-    return (ticket.called_at - ticket.issued_at).total_seconds() - at_other_counters
-
-
-def service_seconds(ticket):
-    duration = ticket.service_time
-    return duration.total_seconds() if duration is not None else None
-
-
-def summarize(tickets):
-    """The figures every row of the statistics carries, for one group of tickets."""
-    by_status = defaultdict(int)
-    for ticket in tickets:
-        by_status[ticket.status] += 1
-    served = [t for t in tickets if t.status == Ticket.Status.SERVED]
-    waits = [w for w in (wait_seconds(t) for t in tickets) if w is not None]
-    service_times = [s for s in (service_seconds(t) for t in served) if s is not None]
-    within_target = [t for t in served if wait_seconds(t) <= t.service.target_wait_minutes * 60]
+def _row_figures(row):
+    issued, served, no_show, cancelled, waiting, on_target, wait_max, quotes_kept, *percentiles = row
+    measures = {}
+    for m in MEASURES:
+        med_low, med_high, p90_low, p90_high, count, *percentiles = percentiles
+        measures[m] = {
+            "median": interpolate(med_low, med_high, count, MEDIAN),
+            "p90": interpolate(p90_low, p90_high, count, P90),
+            "count": count or 0,
+        }
+    quotes = measures["error"]["count"]
     return {
-        "issued": len(tickets),
-        "served": by_status[Ticket.Status.SERVED],
-        "no_show": by_status[Ticket.Status.NO_SHOW],
-        "cancelled": by_status[Ticket.Status.CANCELLED],
-        "waiting": by_status[Ticket.Status.WAITING] + by_status[Ticket.Status.CALLED],
-        "wait": {
-            "median": percentile(waits, 0.5),
-            "p90": percentile(waits, 0.9),
-            "max": round(max(waits)) if waits else None,
+        "issued": issued,
+        "served": served,
+        "no_show": no_show,
+        "cancelled": cancelled,
+        "waiting": waiting,
+        "wait": {"median": measures["wait"]["median"], "p90": measures["wait"]["p90"], "max": wait_max},
+        "service_time": {"median": measures["service"]["median"], "p90": measures["service"]["p90"]},
+        "service_level": on_target / served if served else None,
+        "quoted_vs_actual": {
+            "median_abs_error": measures["error"]["median"],
+            "within_5_min": quotes_kept / quotes if quotes else None,
         },
-        "service_time": {"median": percentile(service_times, 0.5), "p90": percentile(service_times, 0.9)},
-        "service_level": len(within_target) / len(served) if served else None,
     }
 
 
-def grouped(tickets, key, label):
-    groups = defaultdict(list)
-    for ticket in tickets:
-        value = key(ticket)
-        if value is not None:
-            groups[value].append(ticket)
-    return [{label: value, **summarize(group)} for value, group in sorted(groups.items())]
+def figures_by(branch, first_day, last_day, grouping):
+    """One row of figures per value of ``grouping`` (a key of GROUPINGS), in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_figures_sql(grouping), [branch.pk, first_day, last_day])
+        return [{grouping: row[0], **_row_figures(row[1:])} for row in cursor.fetchall()]
 
 
-def quoted_vs_actual(tickets):
-    errors_ = [abs(wait_seconds(t) - t.quoted_wait) for t in tickets if t.quoted_wait is not None and t.called_at]
-    return {
-        "median_abs_error": percentile(errors_, 0.5),
-        "within_5_min": sum(1 for e in errors_ if e <= 300) / len(errors_) if errors_ else None,
-    }
+EMPTY = _row_figures([0, 0, 0, 0, 0, 0, None, 0] + [None, None, None, None, 0] * len(MEASURES))
 
 
-def feedback_summary(tickets):
-    rated = [t for t in tickets if hasattr(t, "feedback")]
-    ratings = [t.feedback.rating for t in rated if t.feedback.rating is not None]
+def in_range(queryset, branch, first_day, last_day, via=""):
+    """``queryset`` narrowed to the branch's tickets of the range (``via`` leads from its model to Ticket)."""
+    return queryset.filter(**{f"{via}branch": branch, f"{via}day__gte": first_day, f"{via}day__lte": last_day})
+
+
+def _wait_band(field):
+    """A CASE giving each wait the index of its band in WAIT_BANDS."""
+    whens = [When(**{f"{field}__lt": high}, then=Value(index)) for index, (_, high, _) in enumerate(WAIT_BANDS) if high]
+    return Case(*whens, When(**{f"{field}__isnull": False}, then=Value(len(WAIT_BANDS) - 1)), default=None)
+
+
+def feedback_summary(branch, first_day, last_day):
+    """How many left feedback, their average rating, and the average rating by how long they waited."""
+    rows = list(
+        in_range(Feedback.objects, branch, first_day, last_day, "ticket__")
+        .values(band=_wait_band("ticket__wait_seconds"))
+        .annotate(count=Count("id"), rated=Count("rating"), sum=Sum("rating"))
+    )
+    by_band = {row["band"]: row for row in rows}
+    count, rated, total = (sum(row[key] or 0 for row in rows) for key in ("count", "rated", "sum"))
     bands = []
-    for low, high, label in WAIT_BANDS:
-        in_band = [
-            t.feedback.rating
-            for t in rated
-            if t.feedback.rating is not None
-            and (w := wait_seconds(t)) is not None
-            and w >= low
-            and (high is None or w < high)
-        ]
-        bands.append({"band": label, "count": len(in_band),
-                      "average_rating": sum(in_band) / len(in_band) if in_band else None})
-    return {
-        "count": len(rated),
-        "average_rating": sum(ratings) / len(ratings) if ratings else None,
-        "by_wait_band": bands,
-    }
+    for index, (_, _, label) in enumerate(WAIT_BANDS):
+        row = by_band.get(index, {"rated": 0, "sum": 0})
+        bands.append({"band": label, "count": row["rated"],
+                      "average_rating": row["sum"] / row["rated"] if row["rated"] else None})
+    return {"count": count, "average_rating": total / rated if rated else None, "by_wait_band": bands}
 
 
 def branch_stats(branch, first_day, last_day):
-    """Every figure of the dashboard for the branch-local days ``first_day``..``last_day`` inclusive."""
-    tickets = list(
-        Ticket.objects.filter(branch=branch, day__gte=first_day, day__lte=last_day)
-        .select_related("service", "counter", "finished_by", "feedback")
-        .prefetch_related("transfers")
-    )
-    zone = branch.zone
+    """Every figure of the API's statistics for the branch-local days ``first_day``..``last_day`` inclusive."""
+    overall = figures_by(branch, first_day, last_day, "all")
+    overall = {key: value for key, value in overall[0].items() if key != "all"} if overall else EMPTY
+    by_service = figures_by(branch, first_day, last_day, "code")
     return {
         "from": first_day.isoformat(),
         "to": last_day.isoformat(),
-        **summarize(tickets),
-        "by_service": grouped(tickets, lambda t: t.service.code, "code"),
-        "by_counter": grouped(tickets, lambda t: t.counter.name if t.counter_id else None, "counter"),
-        "by_staff": grouped(tickets, lambda t: t.finished_by.get_username() if t.finished_by_id else None, "staff"),
-        "by_hour": grouped(tickets, lambda t: t.issued_at.astimezone(zone).hour, "hour"),
-        "quoted_vs_actual": quoted_vs_actual(tickets),
-        "feedback": feedback_summary(tickets),
+        **overall,
+        "by_service": by_service,
+        "by_counter": figures_by(branch, first_day, last_day, "counter"),
+        "by_staff": figures_by(branch, first_day, last_day, "staff"),
+        "by_hour": figures_by(branch, first_day, last_day, "hour"),
+        "feedback": feedback_summary(branch, first_day, last_day),
     }
+
+
+def served_by_hour(branch, first_day, last_day):
+    """How many customers were served in each branch-local hour of the day, as ``{hour: count}``."""
+    served = in_range(Ticket.objects, branch, first_day, last_day).filter(status=Ticket.Status.SERVED)
+    return dict(served.values_list("finished_hour").annotate(count=Count("id")).order_by())
+
+
+def arrivals_by_weekday_and_hour(branch, first_day, last_day):
+    """Average arrivals per day for each weekday (0 is Monday) and hour, as ``{(weekday, hour): average}``.
+
+    The database counts per day and hour; the days of the range are then folded into their weekdays,
+    and each total divided by how many of that weekday the range holds, open or not.
+    """
+    counts = in_range(Ticket.objects, branch, first_day, last_day).values_list("day", "issued_hour")
+    weekdays = [0] * 7
+    for offset in range((last_day - first_day).days + 1):
+        weekdays[(first_day + datetime.timedelta(days=offset)).weekday()] += 1
+    totals = {}
+    for day, hour, count in counts.annotate(count=Count("id")).order_by():
+        key = (day.weekday(), hour)
+        totals[key] = totals.get(key, 0) + count
+    return {key: total / weekdays[key[0]] for key, total in totals.items()}
+
+
+def wait_distribution(branch, first_day, last_day):
+    """How many called customers waited 0-5 minutes, 5-10, ... and an hour or more, as a list of counts."""
+    waits = in_range(Ticket.objects, branch, first_day, last_day).filter(wait_seconds__isnull=False)
+    bars = waits.values_list(Least(F("wait_seconds") / DISTRIBUTION_STEP, DISTRIBUTION_BARS - 1)).annotate(count=Count("id"))
+    counts = [0] * DISTRIBUTION_BARS
+    for bar, count in bars.order_by():
+        counts[bar] = count
+    return counts
+
+
+def branch_now(branch, now=None):
+    """The branch now, for its manager: the live state, the longest current wait per service, today so far."""
+    now = now or timezone.now()
+    today = branch.business_day(now)
+    state = branch_state(branch, now)
+    longest = {}
+    # A waiting ticket has waited its earlier queues (if transferred) plus its time in this one.
+    for code, waited, queued_at in (
+        Ticket.objects.in_queue(today).filter(branch=branch).values_list("service__code", "wait_seconds", "queued_at")
+    ):
+        current = (waited or 0) + (now - queued_at).total_seconds()
+        longest[code] = max(longest.get(code, 0), current)
+    for service in state["services"]:
+        service["longest_wait"] = longest.get(service["code"])
+        # When a wait that long began, so the page can keep counting it up between updates.
+        service["waiting_since"] = now - datetime.timedelta(seconds=longest[service["code"]]) if service["code"] in longest else None
+    statuses = {status.value: Count("id", filter=Q(status=status)) for status in Ticket.Status}
+    today_counts = Ticket.objects.filter(branch=branch, day=today).aggregate(issued=Count("id"), **statuses)
+    counters = state["counters"]
+    for counter in counters:
+        if counter["serving"]:
+            counter["serving"]["since"] = datetime.datetime.fromisoformat(counter["serving"]["called_at"])
+    return {
+        **state,
+        "now": now,
+        "longest_wait": max(longest.values(), default=None),
+        "waiting_since": min((s["waiting_since"] for s in state["services"] if s["waiting_since"]), default=None),
+        "today": today_counts,
+    }
+
+
+def latest_notes(branch, first_day, last_day, *, rating=None, limit=100):
+    """What customers wrote in the range, newest first, each with its visit; ``rating`` keeps only that rating."""
+    feedback = in_range(Feedback.objects, branch, first_day, last_day, "ticket__").exclude(note="")
+    if rating is not None:
+        feedback = feedback.filter(rating=rating)
+    feedback = feedback.select_related("ticket__service", "ticket__counter", "ticket__finished_by")
+    return feedback.order_by("-created_at", "-id")[:limit]

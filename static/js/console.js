@@ -12,12 +12,4 @@
       button.click();
     }
   });
-
-  // "At the counter for 4 min" keeps counting between updates, from the server's own timestamps.
-  setInterval(function () {
-    document.querySelectorAll("[data-since]").forEach(function (node) {
-      var seconds = (Date.now() - Date.parse(node.dataset.since)) / 1000;
-      if (!isNaN(seconds)) node.textContent = window.Frontline.minutes(Math.max(0, seconds));
-    });
-  }, 15000);
 })();

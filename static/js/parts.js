@@ -6,7 +6,10 @@
   window.Frontline = window.Frontline || {};
 
   window.Frontline.refreshParts = function (onSwapped) {
-    return fetch(window.location.pathname, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+    // A page whose live parts are cheaper to render alone names their address in data-live-source.
+    var page = document.querySelector("[data-live-source]");
+    var source = page ? page.dataset.liveSource : window.location.pathname;
+    return fetch(source, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
         if (!html) return;
@@ -35,6 +38,14 @@
       timer = setTimeout(fn, ms);
     };
   };
+
+  // "At the counter for 4 min" keeps counting between updates, from the server's own timestamps.
+  setInterval(function () {
+    document.querySelectorAll("[data-since]").forEach(function (node) {
+      var seconds = (Date.now() - Date.parse(node.dataset.since)) / 1000;
+      if (!isNaN(seconds)) node.textContent = window.Frontline.minutes(Math.max(0, seconds));
+    });
+  }, 15000);
 
   // A page marked data-live-branch (staff console, dashboard) refreshes its live parts on every change
   // in that branch, and once after each (re)connect so nothing missed while offline stays on screen.

@@ -1,0 +1,118 @@
+"""The dashboard's charts, laid out here as plain shapes and drawn as SVG by templates/tickets/_chart.html.
+
+Server-rendered SVG needs no script, no network and no library, prints as sharply as the text around
+it, and every bar carries a title, so a reader can hover it or a screen reader can read it.
+"""
+
+import math
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 30
+PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def nice_top(value):
+    """The smallest of 1, 2, 5, 10, 20, 50 ... that is at least ``value``: a scale people can read."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def _number(value):
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def bar_chart(title, labels, series, *, unit=""):
+    """Bars for each label, side by side for each series ``(name, css_class, values)``; None draws no bar."""
+    values = [v for _, _, vals in series for v in vals if v is not None]
+    top = nice_top(max(values, default=0))
+    slot = PLOT_WIDTH / max(len(labels), 1)
+    width = slot * 0.8 / max(len(series), 1)
+    bars = []
+    for index, (name, css_class, vals) in enumerate(series):
+        for position, (label, value) in enumerate(zip(labels, vals)):
+            if not value:
+                continue
+            height = PLOT_HEIGHT * value / top
+            bars.append({
+                "x": round(LEFT + slot * position + slot * 0.1 + width * index, 1),
+                "y": round(TOP + PLOT_HEIGHT - height, 1),
+                "width": round(width, 1),
+                "height": round(height, 1),
+                "css_class": css_class,
+                "title": f"{label}: {name} {_number(value)}{unit}",
+            })
+    ticks = [
+        {"y": round(TOP + PLOT_HEIGHT - PLOT_HEIGHT * i / 4, 1), "label": f"{top * i / 4:g}"}
+        for i in range(5)
+    ]
+    every = max(1, math.ceil(len(labels) / 16))  # no more than 16 labels under the bars
+    axis = [
+        {"x": round(LEFT + slot * (i + 0.5), 1), "text": label}
+        for i, label in enumerate(labels) if i % every == 0
+    ]
+    return {
+        "kind": "bars", "title": title, "width": WIDTH, "height": HEIGHT, "bars": bars, "ticks": ticks,
+        "labels": axis, "legend": [(name, css_class) for name, css_class, _ in series], "unit": unit.strip(),
+        "left": LEFT, "right": WIDTH - RIGHT, "baseline": TOP + PLOT_HEIGHT, "label_y": HEIGHT - 10,
+        "empty": not values,
+    }
+
+
+def heatmap(title, cells):
+    """A weekday x hour grid shaded by ``cells[(weekday, hour)]``, over the hours that have any value."""
+    hours = sorted({hour for _, hour in cells})
+    if hours:
+        hours = list(range(hours[0], hours[-1] + 1))
+    top = max(cells.values(), default=0)
+    size_x = PLOT_WIDTH / max(len(hours), 1)
+    size_y = (HEIGHT - TOP - BOTTOM) / 7
+    squares = []
+    for weekday, day_name in enumerate(WEEKDAYS):
+        for column, hour in enumerate(hours):
+            value = cells.get((weekday, hour), 0)
+            squares.append({
+                "x": round(LEFT + size_x * column, 1),
+                "y": round(TOP + size_y * weekday, 1),
+                "width": round(size_x - 2, 1),
+                "height": round(size_y - 2, 1),
+                # At least a faint tint, so an empty hour still reads as part of the grid.
+                "opacity": round(0.06 + 0.94 * value / top, 2) if top else 0.06,
+                "title": f"{day_name} {hour:02d}:00: {value:.1f} arrivals a day",
+            })
+    return {
+        "kind": "heatmap", "title": title, "width": WIDTH, "height": HEIGHT, "squares": squares,
+        "rows": [{"y": round(TOP + size_y * (i + 0.5), 1), "text": name} for i, name in enumerate(WEEKDAYS)],
+        "labels": [{"x": round(LEFT + size_x * (i + 0.5), 1), "text": f"{hour:02d}"} for i, hour in enumerate(hours)],
+        "label_y": HEIGHT - 10, "empty": not cells,
+    }
+
+
+def dashboard_charts(figures, served_by_hour, arrivals, distribution, step_minutes):
+    """The four charts of the dashboard, from the figures of stats.py."""
+    by_hour = {row["hour"]: row for row in figures["by_hour"]}
+    hours = sorted(set(by_hour) | set(served_by_hour))
+    if hours:
+        hours = list(range(hours[0], hours[-1] + 1))
+    labels = [f"{hour:02d}" for hour in hours]
+
+    def wait_minutes(hour, key):
+        seconds = by_hour[hour]["wait"][key] if hour in by_hour else None
+        return round(seconds / 60, 1) if seconds is not None else None
+
+    bands = [f"{i * step_minutes}-{(i + 1) * step_minutes}" for i in range(len(distribution) - 1)]
+    bands.append(f"{(len(distribution) - 1) * step_minutes}+")
+    return [
+        bar_chart("Waits by hour of arrival (minutes)", labels, [
+            ("median", "median", [wait_minutes(h, "median") for h in hours]),
+            ("90th percentile", "p90", [wait_minutes(h, "p90") for h in hours]),
+        ], unit=" min"),
+        bar_chart("Arrivals and customers served, by hour", labels, [
+            ("arrived", "arrived", [by_hour[h]["issued"] if h in by_hour else 0 for h in hours]),
+            ("served", "served", [served_by_hour.get(h, 0) for h in hours]),
+        ]),
+        heatmap("Arrivals a day, by weekday and hour", arrivals),
+        bar_chart("How long people waited (minutes)", bands, [("customers", "customers", distribution)]),
+    ]
