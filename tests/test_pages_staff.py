@@ -104,12 +104,6 @@ def test_operations_need_post_and_a_known_name(client, counter, teller):
     assert client.post(f"/staff/counters/{counter.pk}/launch/").status_code == 404
 
 
-@pytest.mark.parametrize("who, status", [("teller", 403), ("other_manager", 403), ("manager", 200), ("superuser", 200)])
-def test_only_managers_of_the_branch_see_the_dashboard(client, branch, who, status, request):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get("/b/main/stats/").status_code == status
-
-
 def test_dashboard_shows_each_note_beside_that_visits_wait(client, deposits, counter, manager):
     ticket = actions.issue_ticket(deposits)
     actions.call_next(counter)

@@ -5,7 +5,6 @@ same declarations, so the contract and the code cannot drift apart. Endpoints on
 is asking, parse, call one action, answer.
 """
 
-import datetime
 from typing import Optional
 
 from django.conf import settings
