@@ -5,11 +5,12 @@ refuses (changing nothing), and announces what changed once the transaction has 
 else writes a ticket's status, counter or times.
 """
 
+import contextlib
+import contextvars
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import errors
@@ -22,10 +23,26 @@ log = logging.getLogger("frontline.queue")
 CLAIM_ATTEMPTS = 20
 
 
+# Off while the simulator writes history: past days have no screens to tell, and no operators to log for.
+_announcing = contextvars.ContextVar("announcing", default=True)
+
+
+@contextlib.contextmanager
+def unannounced():
+    """Run operations without telling screens or logging them: for writing history (``simulate``)."""
+    token = _announcing.set(False)
+    try:
+        yield
+    finally:
+        _announcing.reset(token)
+
+
 def _announce(event, branch_id, *, services=(), tickets=(), counter=None, call=None):
     """After commit, tell the live screens what changed; never for a transaction that rolled back."""
     from displays.broadcast import queue_changed
 
+    if not _announcing.get():
+        return
     service_ids = sorted({service.pk if hasattr(service, "pk") else service for service in services})
     tokens = sorted({ticket.token for ticket in tickets})
     counter_id = counter.pk if counter else None
@@ -52,13 +69,18 @@ def _local_hour(branch, moment):
 
 
 def _next_number(service, day):
-    # The sequence row is created once per service and day (ignoring the conflict if a concurrent kiosk
-    # made it first), then incremented in place: the UPDATE's row lock makes two kiosks wait for each
-    # other instead of reading the same last number.
-    TicketSequence.objects.bulk_create([TicketSequence(service=service, day=day)], ignore_conflicts=True)
-    sequence = TicketSequence.objects.filter(service=service, day=day)
-    sequence.update(last_number=F("last_number") + 1)
-    return sequence.values_list("last_number", flat=True).get()
+    # One statement creates the day's sequence row or increments it, and reads the number back
+    # (SQLite 3.35+ and PostgreSQL both speak it). The row lock taken by the upsert makes two kiosks
+    # wait for each other instead of reading the same last number.
+    table = connection.ops.quote_name(TicketSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (service_id, day, last_number) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (service_id, day) DO UPDATE SET last_number = {table}.last_number + 1 "
+            "RETURNING last_number",
+            [service.pk, connection.ops.adapt_datefield_value(day)],
+        )
+        return cursor.fetchone()[0]
 
 
 def issue_ticket(service, *, priority=False, now=None):
@@ -71,22 +93,22 @@ def issue_ticket(service, *, priority=False, now=None):
         branch = service.branch
         day = branch.business_day(now)
         number = _next_number(service, day)
-        ticket = Ticket(
+        lane = Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL
+        # The newest ticket of its lane: everyone waiting in its lane or a lower one goes first.
+        ahead = Ticket.objects.in_queue(day).filter(service=service, lane__lte=lane).count()
+        ticket = Ticket.objects.create(
             branch=branch,
             service=service,
             number=f"{service.code}{number:03d}",
             day=day,
             token=Ticket.new_token(),
             priority=priority,
-            lane=Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL,
+            lane=lane,
             issued_at=now,
             queued_at=now,
             issued_hour=_local_hour(branch, now),
+            quoted_wait=estimated_wait(ahead, seconds_per_customer(service, now)),
         )
-        ticket.save()
-        ahead = Ticket.objects.ahead_of(ticket).count()
-        ticket.quoted_wait = estimated_wait(ahead, seconds_per_customer(service, now))
-        ticket.save(update_fields=["quoted_wait"])
         # A priority ticket moves everyone behind it back; a normal one only joins the end.
         _announce("issued", branch.pk, services=[service] if priority else [], tickets=[ticket])
     return ticket
@@ -99,7 +121,10 @@ def _lock_counter(counter):
 
 
 def _called_ticket(counter):
-    return Ticket.objects.select_for_update().filter(counter=counter, status=Ticket.Status.CALLED).first()
+    try:
+        return Ticket.objects.select_for_update().get(counter=counter, status=Ticket.Status.CALLED)
+    except Ticket.DoesNotExist:
+        return None
 
 
 def _lock_counter_with_ticket(counter):
@@ -134,13 +159,20 @@ def _claim_next(counter, by, now):
         # The conditional update claims the ticket only if it is still waiting: if another counter or a
         # cancel got there first, nothing changes and we look again.
         # Its wait grows by the time it spent in this queue: a transferred ticket's waits add up.
-        claimed = Ticket.objects.filter(pk=candidate.pk, status=Ticket.Status.WAITING).update(
-            status=Ticket.Status.CALLED, counter=counter, called_at=now, called_by=by,
-            wait_seconds=Coalesce(F("wait_seconds"), 0) + _seconds(candidate.queued_at, now),
-        )
+        # (While it waits nothing else changes them, so the values read with it are current.)
+        called = {
+            "status": Ticket.Status.CALLED,
+            "counter": counter,
+            "called_at": now,
+            "called_by": by,
+            "first_called_at": candidate.first_called_at or now,
+            "wait_seconds": (candidate.wait_seconds or 0) + _seconds(candidate.queued_at, now),
+        }
+        claimed = Ticket.objects.filter(pk=candidate.pk, status=Ticket.Status.WAITING).update(**called)
         if claimed == 1:
-            Ticket.objects.filter(pk=candidate.pk, first_called_at__isnull=True).update(first_called_at=now)
-            return Ticket.objects.get(pk=candidate.pk)
+            for field, value in called.items():
+                setattr(candidate, field, value)
+            return candidate
     raise errors.QueueEmpty(counter)
 
 

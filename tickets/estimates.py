@@ -15,9 +15,9 @@ def typical_service_seconds(service, now):
     recent = (
         Ticket.objects.filter(service=service, status=Ticket.Status.SERVED, finished_at__gte=since)
         .order_by("-finished_at")
-        .values_list("called_at", "finished_at")[:RECENT_SERVICES]
+        .values_list("service_seconds", flat=True)[:RECENT_SERVICES]
     )
-    durations = [(finished - called).total_seconds() for called, finished in recent]
+    durations = list(recent)
     if len(durations) < MIN_HISTORY:
         return DEFAULT_SERVICE_SECONDS
     return statistics.median(durations)

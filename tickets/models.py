@@ -192,6 +192,9 @@ class Ticket(models.Model):
         indexes = [
             models.Index(fields=["service", "status", "lane", "queued_at"], name="ticket_queue_order"),
             models.Index(fields=["branch", "issued_at"], name="ticket_branch_issued"),
+            # The estimate reads a service's latest services: without this, each ticket issued would read
+            # the service's whole history.
+            models.Index(fields=["service", "status", "finished_at"], name="ticket_service_finished"),
             # Every statistic reads one branch's range of business days.
             models.Index(fields=["branch", "day"], name="ticket_branch_day"),
         ]

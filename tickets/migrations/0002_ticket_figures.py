@@ -58,6 +58,10 @@ class Migration(migrations.Migration):
         migrations.RunPython(fill_in_figures, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='ticket',
+            index=models.Index(fields=['service', 'status', 'finished_at'], name='ticket_service_finished'),
+        ),
+        migrations.AddIndex(
+            model_name='ticket',
             index=models.Index(fields=['branch', 'day'], name='ticket_branch_day'),
         ),
     ]
