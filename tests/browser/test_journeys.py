@@ -163,3 +163,23 @@ def test_the_console_refuses_call_next_on_a_paused_counter(open_page, floor, cou
     expect(teller.get_by_role("status")).to_contain_text("Counter 1 is paused")
     assert Ticket.objects.get().status == Ticket.Status.WAITING
     shot(teller, "staff-console-paused")
+
+
+def test_the_managers_now_section_follows_the_floor_live(open_page, floor, counter):
+    floor.take("A")
+    floor.take("A")
+    manager = open_page(TABLET)
+    sign_in(manager, "manager", "/b/main/stats/")
+    now = manager.locator("#now")
+    queues = now.locator("table", has_text="Queues")
+    expect(queues.locator("tbody tr").first).to_contain_text("2")
+    counters = now.locator("table", has_text="Counters")
+    expect(counters.locator("tbody tr", has_text="1").first).to_contain_text("–")
+
+    floor.counter(counter, "call-next")  # through a real request to the server, as a teller would
+    expect(counters.locator("tbody tr").first).to_contain_text("A001", timeout=2_000)
+    expect(queues.locator("tbody tr").first.locator("td").first).to_have_text("1")
+    shot(manager, "dashboard-live-tablet")
+    # The range's figures and charts are drawn when the page loads: now there is a wait to chart.
+    manager.reload()
+    expect(manager.locator("figure.chart svg")).to_have_count(4)
