@@ -104,7 +104,7 @@ def test_the_dashboard_shows_figures_charts_presets_and_notes(client, deposits, 
     page = client.get(f"{DASHBOARD}?{RANGE}").content.decode()
     assert page.count('role="img"') == 4  # waits by hour, arrivals vs served, heatmap, distribution
     assert "<title>09: median 12 min</title>" in page
-    assert "Wed 09:00: 1.0 arrivals a day" in page
+    assert "Wed 09:00: 1.0 arrivals a day" in page and "(darkest: 1.0 a day)" in page
     for label in ["Today", "Yesterday", "Last 7 days", "Last 30 days"]:
         assert f">{label}</a>" in page
     assert "/b/main/stats/tickets.csv?from=2026-06-10&amp;to=2026-06-10" in page

@@ -57,7 +57,7 @@ def bar_chart(title, labels, series, *, unit=""):
         "kind": "bars", "title": title, "width": WIDTH, "height": HEIGHT, "bars": bars, "ticks": ticks,
         "labels": axis, "legend": [(name, css_class) for name, css_class, _ in series], "unit": unit.strip(),
         "left": LEFT, "right": WIDTH - RIGHT, "baseline": TOP + PLOT_HEIGHT, "label_y": HEIGHT - 10,
-        "empty": not values,
+        "empty": not values, "note": "",
     }
 
 
@@ -87,6 +87,7 @@ def heatmap(title, cells):
         "rows": [{"y": round(TOP + size_y * (i + 0.5), 1), "text": name} for i, name in enumerate(WEEKDAYS)],
         "labels": [{"x": round(LEFT + size_x * (i + 0.5), 1), "text": f"{hour:02d}"} for i, hour in enumerate(hours)],
         "label_y": HEIGHT - 10, "empty": not cells,
+        "note": f"darkest: {top:.1f} a day" if top else "",
     }
 
 
