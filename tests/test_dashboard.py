@@ -166,3 +166,11 @@ def test_the_dashboards_query_count_does_not_grow_with_the_tickets(client, depos
     make_history(deposits, counter, teller, 20_000, now)
     assert Ticket.objects.count() == 20_000
     assert queries() == few
+
+
+def test_tickets_left_unfinished_are_shown_not_hidden(client, deposits, manager):
+    # A ticket nobody called before the branch closed: issued, never served, not a walk-out either.
+    actions.issue_ticket(deposits, now=at(0))
+    client.force_login(manager)
+    page = client.get(f"{DASHBOARD}?{RANGE}").content.decode()
+    assert "Not finished" in page and "never closed" in page

@@ -68,6 +68,7 @@ def dashboard(request, slug):
         "rating": rating,
         "ratings": RATINGS,
         "presets": presets(today),
+        "today": today,
         "range": f"from={first.isoformat()}&to={last.isoformat()}",
         "first": first,
         "last": last,
