@@ -191,7 +191,8 @@ def _row_figures(row):
 def figures_by(branch, first_day, last_day, grouping):
     """One row of figures per value of ``grouping`` (a key of GROUPINGS), in one query."""
     with connection.cursor() as cursor:
-        cursor.execute(_figures_sql(grouping), [branch.pk, first_day, last_day])
+        adapt = connection.ops.adapt_datefield_value
+        cursor.execute(_figures_sql(grouping), [branch.pk, adapt(first_day), adapt(last_day)])
         return [{grouping: row[0], **_row_figures(row[1:])} for row in cursor.fetchall()]
 
 
