@@ -71,7 +71,9 @@
         var gapsMatter = handlers.gapsMatter !== false;
         if (message.type === "heartbeat") {
           // A beat carries the branch's latest sequence number: if ours differs, we missed something.
-          if (gapsMatter && lastSeq !== null && message.seq !== lastSeq) sync();
+          // A phone hears only some of the branch's messages, so for it a difference only means the
+          // branch moved since it last heard: it asks once, and the snapshot brings it level.
+          if (lastSeq !== null && message.seq !== lastSeq) sync();
           return;
         }
         if (lastSeq !== null && typeof message.seq === "number") {

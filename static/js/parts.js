@@ -5,14 +5,22 @@
   "use strict";
   window.Frontline = window.Frontline || {};
 
-  window.Frontline.refreshParts = function (onSwapped) {
+  var RETRIES = 3;
+
+  window.Frontline.refreshParts = function (onSwapped, attempt) {
+    attempt = attempt || 0;
+    // A refresh that fails (a restart, a 503) is tried again a little later: nothing else would
+    // redraw the page until the next change.
+    function retry() {
+      if (attempt < RETRIES) setTimeout(function () { window.Frontline.refreshParts(onSwapped, attempt + 1); }, 2000 * (attempt + 1));
+    }
     // A page whose live parts are cheaper to render alone names their address in data-live-source.
     var page = document.querySelector("[data-live-source]");
     var source = page ? page.dataset.liveSource : window.location.pathname;
     return fetch(source, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.text() : null; })
       .then(function (html) {
-        if (!html) return;
+        if (!html) { retry(); return; }
         var fresh = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-live]").forEach(function (part) {
           var replacement = fresh.getElementById(part.id);
@@ -27,7 +35,7 @@
         });
         if (onSwapped) onSwapped(fresh);
       })
-      .catch(function () { /* the socket reconnects and triggers another refresh */ });
+      .catch(retry);
   };
 
   // Collapse a burst of updates into one fetch.

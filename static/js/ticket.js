@@ -25,15 +25,26 @@
   }
 
   var refresh = F.debounce(function () { F.refreshParts(); }, 100);
+  var shown = null; // what the page shows, as last heard; null: as the server drew it on load
+
+  function shownOf(state) {
+    return [state.status, state.position, state.estimated_wait, state.counter, state.recall_count].join("|");
+  }
 
   F.connect("/ws/tickets/" + page.dataset.token + "/", {
     gapsMatter: false,
     onSnapshot: function (state) {
-      if (state.status !== status) refresh();
+      // A snapshot comes on (re)connecting and after a missed message: redraw from the server's page
+      // when anything the page shows differs from what it showed (status, place, estimate, counter).
+      if (shownOf(state) !== shown) refresh();
+      shown = shownOf(state);
+      // Called while this phone was not hearing: alert now, as the message would have.
+      if (state.status === "called" && status !== "called") alertCalled(state.counter);
       status = state.status;
       recalls = state.recall_count;
     },
     onMessage: function (state) {
+      shown = shownOf(state);
       var calledNow = state.status === "called" && (status !== "called" || state.recall_count > recalls);
       status = state.status;
       recalls = state.recall_count;

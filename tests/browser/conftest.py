@@ -63,7 +63,9 @@ def chromium():
 
 @pytest.fixture
 def server(transactional_db, branch, deposits, loans, counter, counter2, teller, manager):
-    daphne = Daphne().start()
+    # Screens beat every 2 s rather than 20, so a screen that missed a message is seen catching up
+    # within a test's patience.
+    daphne = Daphne(env={"SCREEN_HEARTBEAT_SECONDS": "2"}).start()
     yield daphne
     daphne.stop()
 

@@ -183,3 +183,17 @@ def test_the_managers_now_section_follows_the_floor_live(open_page, floor, count
     # The range's figures and charts are drawn when the page loads: now there is a wait to chart.
     manager.reload()
     expect(manager.locator("figure.chart svg")).to_have_count(4)
+
+
+def test_a_phone_that_missed_a_message_catches_up_within_a_heartbeat(open_page, floor, counter):
+    floor.take("A")
+    mine = floor.take("A")
+    phone = open_page(PHONE, mine["url"])
+    status = phone.locator("#ticket-status")
+    expect(status).to_contain_text("You are number 2 in line")
+    # A call the phone never hears of: made by this test process, whose in-memory channel layer
+    # reaches no screen of the live server (as a message lost on the way would be).
+    in_another_thread(lambda: actions.call_next(counter))
+    # Something else happens in the branch; the next heartbeat shows the phone it has fallen behind.
+    floor.take("B")
+    expect(status).to_contain_text("You are number 1 in line", timeout=6_000)
