@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py demo
-	@# A month of history for the dashboard (about 20 s the first time; left alone after that).
+	@# A month of history for the dashboard (about 30 s the first time; left alone after that).
 	DEBUG=1 $(BIN)/python manage.py simulate --branch demo --days 30 --seed 1 --if-empty
 	@echo
 	@echo "Frontline is starting on http://$(HOST):$(PORT)/"

@@ -94,8 +94,7 @@ def issue_ticket(service, *, priority=False, now=None):
         day = branch.business_day(now)
         number = _next_number(service, day)
         lane = Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL
-        # The newest ticket of its lane: everyone waiting in its lane or a lower one goes first.
-        ahead = Ticket.objects.in_queue(day).filter(service=service, lane__lte=lane).count()
+        ahead = Ticket.objects.ahead_of_newcomer(service, day, lane).count()
         ticket = Ticket.objects.create(
             branch=branch,
             service=service,

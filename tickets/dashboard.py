@@ -6,12 +6,13 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from . import charts, stats
-from .models import Branch, Ticket
+from .models import Branch, Ticket, Transfer
 from .permissions import is_manager_of
 from .state import iso
 
@@ -132,16 +133,14 @@ def ticket_rows(branch, first, last):
     tickets = (
         stats.in_range(Ticket.objects, branch, first, last)
         .select_related("service", "counter", "finished_by", "feedback")
+        .annotate(transferred=Exists(Transfer.objects.filter(ticket=OuterRef("pk"))))
         .order_by("issued_at", "id")
-    )
-    transferred = set(
-        stats.in_range(Ticket.objects, branch, first, last).filter(transfers__isnull=False).values_list("pk", flat=True)
     )
     for ticket in tickets.iterator(chunk_size=2000):
         feedback = getattr(ticket, "feedback", None)
         yield [
             ticket.number, ticket.day.isoformat(), ticket.service.code, ticket.status, ticket.priority,
-            ticket.pk in transferred, iso(ticket.issued_at, branch), iso(ticket.first_called_at, branch),
+            ticket.transferred, iso(ticket.issued_at, branch), iso(ticket.first_called_at, branch),
             iso(ticket.called_at, branch), iso(ticket.finished_at, branch), ticket.wait_seconds,
             ticket.service_seconds, ticket.quoted_wait, ticket.counter.name if ticket.counter_id else None,
             ticket.finished_by.get_username() if ticket.finished_by_id else None, ticket.recall_count,

@@ -106,6 +106,13 @@ class TicketQuerySet(models.QuerySet):
         """The order tickets are called in: transferred ones first, then priority, then oldest."""
         return self.order_by("lane", "queued_at", "id")
 
+    def ahead_of_newcomer(self, service, day, lane):
+        """Waiting tickets that a ticket joining ``service`` in ``lane`` now would be called after.
+
+        The same order as ahead_of: it is the newest of its lane, so everyone in its lane or a lower one.
+        """
+        return self.in_queue(day).filter(service=service, lane__lte=lane)
+
     def ahead_of(self, ticket):
         """Waiting tickets of the same service that will be called before ``ticket``."""
         return self.in_queue(ticket.day).filter(service_id=ticket.service_id).filter(

@@ -95,7 +95,7 @@ class Day:
         self.on_break = set()
         self.break_due = {}
         self.closed = False
-        self.counts = {"issued": 0}
+        self.issued = 0
 
     def at(self, moment, kind, *data):
         heapq.heappush(self.events, (moment, next(self.order), kind, data))
@@ -120,7 +120,7 @@ class Day:
     def run(self):
         opens, closes = OPENING.get(self.day.weekday(), (None, None))
         if opens is None or WEEKDAY_FACTOR[self.day.weekday()] == 0:
-            return self.counts
+            return 0
         for counter in self.counters:
             counter.refresh_from_db(fields=["status"])
             if counter.status != Counter.Status.OPEN:
@@ -136,14 +136,14 @@ class Day:
             getattr(self, kind)(moment, *data)
         for counter in self.counters:
             actions.close_counter(counter)
-        return self.counts
+        return self.issued
 
     # --- events -------------------------------------------------------------------------------
 
     def arrive(self, moment):
         service = self.rng.choices(self.services, weights=self.shares)[0]
         ticket = actions.issue_ticket(service, priority=self.rng.random() < PRIORITY_SHARE, now=moment)
-        self.counts["issued"] += 1
+        self.issued += 1
         self.waiting[ticket.pk] = ticket
         patience = datetime.timedelta(minutes=self.rng.lognormvariate(math.log(MEDIAN_PATIENCE_MINUTES), PATIENCE_SPREAD))
         self.at(moment + patience, "lose_patience", ticket.pk)
@@ -256,7 +256,7 @@ def simulate(branch, days, seed, *, until=None):
         for offset in range(days, 0, -1):
             # One transaction a day: each operation inside is a savepoint, and the disk is written once.
             with transaction.atomic():
-                issued += Day(branch, until - datetime.timedelta(days=offset), seed, services, counters, tellers).run()["issued"]
+                issued += Day(branch, until - datetime.timedelta(days=offset), seed, services, counters, tellers).run()
         # History changes nothing about now: every counter goes back to how it was.
         for counter in counters:
             counter.refresh_from_db()

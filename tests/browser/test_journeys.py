@@ -68,12 +68,18 @@ def test_display_follows_the_queue_and_the_tellers_calls(open_page, floor, count
     expect(waiting_count(display, "A")).to_have_text("1")
 
 
-def test_phone_follows_its_ticket_to_the_counter_and_sends_feedback(open_page, floor, counter):
+def second_in_line(open_page, floor):
+    """Two customers of deposits; the phone of the second, showing its place."""
     floor.take("A")
     mine = floor.take("A")
     phone = open_page(PHONE, mine["url"])
     status = phone.locator("#ticket-status")
     expect(status).to_contain_text("You are number 2 in line")
+    return phone, status
+
+
+def test_phone_follows_its_ticket_to_the_counter_and_sends_feedback(open_page, floor, counter):
+    phone, status = second_in_line(open_page, floor)
     shot(phone, "phone-waiting")
 
     floor.counter(counter, "call-next")
@@ -186,11 +192,7 @@ def test_the_managers_now_section_follows_the_floor_live(open_page, floor, count
 
 
 def test_a_phone_that_missed_a_message_catches_up_within_a_heartbeat(open_page, floor, counter):
-    floor.take("A")
-    mine = floor.take("A")
-    phone = open_page(PHONE, mine["url"])
-    status = phone.locator("#ticket-status")
-    expect(status).to_contain_text("You are number 2 in line")
+    phone, status = second_in_line(open_page, floor)
     # A call the phone never hears of: made by this test process, whose in-memory channel layer
     # reaches no screen of the live server (as a message lost on the way would be).
     in_another_thread(lambda: actions.call_next(counter))
