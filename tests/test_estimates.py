@@ -2,6 +2,7 @@ import datetime as dt
 
 import time_machine
 
+from tests.conftest import open_counter
 from tickets import actions
 from tickets.estimates import DEFAULT_SERVICE_SECONDS, estimated_wait, seconds_per_customer, typical_service_seconds
 from tickets.state import ticket_state
@@ -34,7 +35,32 @@ def test_typical_service_time_is_the_median_of_today(deposits, counter):
     assert at(18, typical_service_seconds, deposits, T0 + dt.timedelta(minutes=18)) == 240
 
 
-def test_open_counters_share_the_queue(deposits, counter, counter2):
+def serve_in_turn(service, counter, minutes_each, start):
+    """Issue and serve one ticket per duration, one after the other from ``start`` minutes; return the end."""
+    for minutes in minutes_each:
+        at(start, actions.issue_ticket, service)
+        at(start, actions.call_next, counter)
+        start += minutes
+        at(start, actions.mark_served, counter)
+    return start
+
+
+def test_typical_service_time_reads_only_the_last_twenty_served(deposits, counter):
+    end = serve_in_turn(deposits, counter, [10] * 25 + [1] * 20, start=0)
+    assert typical_service_seconds(deposits, T0 + dt.timedelta(minutes=end)) == 60
+
+
+def test_typical_service_time_ignores_other_days_and_no_shows(branch, deposits, counter):
+    serve_in_turn(deposits, counter, [30] * 3, start=-24 * 60)  # yesterday, same hours
+    serve_in_turn(deposits, counter, [2, 4, 6], start=0)
+    at(12, actions.issue_ticket, deposits)
+    at(12, actions.call_next, counter)
+    at(40, actions.mark_no_show, counter)  # 28 minutes at the counter, nobody served
+    assert typical_service_seconds(deposits, T0 + dt.timedelta(minutes=41)) == 240
+
+
+def test_open_counters_share_the_queue(branch, deposits, loans, counter, counter2):
+    open_counter(branch, "3", [loans])  # open, but never calls deposits
     assert seconds_per_customer(deposits, T0) == DEFAULT_SERVICE_SECONDS / 2
     actions.pause_counter(counter2)
     assert seconds_per_customer(deposits, T0) == DEFAULT_SERVICE_SECONDS

@@ -8,7 +8,7 @@ import threading
 from collections import Counter as Tally
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tickets import actions, errors
 from tickets.models import Counter, Ticket
@@ -104,3 +104,18 @@ def test_cancel_racing_call_next_leaves_one_consistent_outcome(branch, deposits)
     assert not cancelled & called
     assert set(Ticket.objects.filter(status=Ticket.Status.CANCELLED).values_list("pk", flat=True)) == cancelled
     assert Counter.objects.count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+def test_a_counters_lock_leaves_the_other_counters_of_its_branch_free(branch, deposits, counter, counter2):
+    def lock_counter2(_):
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Give up after a moment instead of waiting for the first transaction to end.
+            cursor.execute("SET LOCAL lock_timeout = '1s'")
+            return actions._lock_counter(counter2).pk
+
+    with transaction.atomic():
+        actions._lock_counter(counter)
+        results, failures = run_together(lock_counter2, 1)
+    assert failures == [] and results == [counter2.pk]

@@ -94,7 +94,7 @@ def issue_ticket(service, *, priority=False, now=None):
         day = branch.business_day(now)
         number = _next_number(service, day)
         lane = Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL
-        ahead = Ticket.objects.ahead_of_newcomer(service, day, lane).count()
+        ahead = Ticket.objects.count_ahead_of_newcomer(service, day, lane)
         ticket = Ticket.objects.create(
             branch=branch,
             service=service,
@@ -116,20 +116,15 @@ def issue_ticket(service, *, priority=False, now=None):
 def _lock_counter(counter):
     # Locking the counter row makes two presses at the same counter (a double click, two tabs) run one
     # after the other, so each sees what the other did.
-    return Counter.objects.select_for_update().select_related("branch").get(pk=counter.pk)
-
-
-def _called_ticket(counter):
-    try:
-        return Ticket.objects.select_for_update().get(counter=counter, status=Ticket.Status.CALLED)
-    except Ticket.DoesNotExist:
-        return None
+    # Only the counter's row: a plain FOR UPDATE would also lock the joined branch row, and every counter
+    # of the branch would wait for every other.
+    return Counter.objects.select_for_update(of=("self",)).select_related("branch").get(pk=counter.pk)
 
 
 def _lock_counter_with_ticket(counter):
     """The locked counter and its called ticket, for operations on the customer at the counter."""
     counter = _lock_counter(counter)
-    ticket = _called_ticket(counter)
+    ticket = Ticket.objects.called_to(counter)
     if ticket is None:
         raise errors.NoTicketAtCounter(counter)
     return counter, ticket
@@ -148,11 +143,8 @@ def _finish(ticket, status, by, now, branch):
 def _claim_next(counter, by, now):
     """Call the first waiting ticket of the counter's services to it, or raise QueueEmpty."""
     today = counter.branch.business_day(now)
-    queue = Ticket.objects.in_queue(today).filter(service__in=counter.services.filter(active=True)).in_queue_order()
     for _ in range(CLAIM_ATTEMPTS):
-        # On PostgreSQL, skip_locked lets ten counters each take a different ticket at once instead of
-        # queueing on the first one; SQLite has no row locks, and its IMMEDIATE transactions run one at a time.
-        candidate = queue.select_for_update(skip_locked=True).first()
+        candidate = Ticket.objects.next_for_counter(counter, today)
         if candidate is None:
             raise errors.QueueEmpty(counter)
         # The conditional update claims the ticket only if it is still waiting: if another counter or a
@@ -185,7 +177,7 @@ def call_next(counter, *, by=None, now=None):
         counter = _lock_counter(counter)
         if counter.status != Counter.Status.OPEN:
             raise errors.CounterNotOpen(counter)
-        previous = _called_ticket(counter)
+        previous = Ticket.objects.called_to(counter)
         if previous:
             _finish(previous, Ticket.Status.SERVED, by, now, counter.branch)
         ticket = _claim_next(counter, by, now)
@@ -287,7 +279,7 @@ def _set_counter_status(counter, status, event, allowed_from):
         counter = _lock_counter(counter)
         if counter.status not in allowed_from:
             raise errors.QueueError(f"Counter {counter.name} is already {counter.status}.")
-        current = _called_ticket(counter)
+        current = Ticket.objects.called_to(counter)
         if current is not None and status != Counter.Status.OPEN:
             raise errors.CounterBusy(counter, current)
         counter.status = status
