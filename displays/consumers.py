@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -62,9 +63,16 @@ class ScreenConsumer(AsyncWebsocketConsumer):
             await self.send_snapshot()
 
     async def send_snapshot(self):
-        snapshot = await database_sync_to_async(self.build_snapshot)()
-        message = {"type": "snapshot", "seq": self.sequence(), "release": RELEASE, **snapshot}
+        seq, snapshot = await database_sync_to_async(self.numbered_snapshot)()
+        message = {"type": "snapshot", "seq": seq, "release": RELEASE, **snapshot}
         await self.send(text_data=json.dumps(message))
+
+    def numbered_snapshot(self):
+        # The number before the state: every change it counts was committed before the state is read, so
+        # the snapshot shows it. A screen drops an update numbered as its snapshot ("already shown"), so a
+        # number read after the state could count a call the screen then never shows.
+        seq = self.sequence()
+        return seq, self.build_snapshot()
 
     async def beat(self):
         while True:
@@ -74,7 +82,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
                 # screen reconnects (to this process or another) and re-syncs from a snapshot.
                 await self.close(code=LAYER_LOST)
                 return
-            await self.send(text_data=json.dumps({"type": "heartbeat", "seq": self.sequence()}))
+            # The number lives in the shared cache: read it off the event loop, which every socket shares.
+            seq = await sync_to_async(self.sequence)()
+            await self.send(text_data=json.dumps({"type": "heartbeat", "seq": seq}))
 
     async def layer_reachable(self):
         try:

@@ -182,3 +182,33 @@ async def test_snapshot_names_the_release_its_pages_come_from(branch, client):
     assert f'data-release="{snapshot["release"]}"' in page
     assert len(snapshot["release"]) == 12
     await display.disconnect()
+
+
+@pytest.mark.parametrize("path", ["/ws/branches/main/", "/ws/tickets/{token}/"])
+async def test_a_call_made_while_the_snapshot_is_built_still_reaches_the_screen(
+    branch, deposits, counter, monkeypatch, path
+):
+    """A snapshot's sequence number may not count a change the snapshot does not show.
+
+    The screen drops an update whose number equals its snapshot's ("already in the snapshot"): if the
+    number were read after the state, a call committed in between would be counted and never shown.
+    """
+    from displays.consumers import BranchConsumer, TicketConsumer
+
+    ticket = await sync_to_async(actions.issue_ticket)(deposits)
+    for consumer in (BranchConsumer, TicketConsumer):
+        build = consumer.build_snapshot
+
+        def build_then_call(self, build=build):
+            state = build(self)
+            if not Ticket.objects.called().exists():
+                actions.call_next(counter)  # the teller presses "call next" just after the state was read
+            return state
+
+        monkeypatch.setattr(consumer, "build_snapshot", build_then_call)
+
+    screen = await connect(path.format(token=ticket.token))
+    snapshot = await receive(screen)
+    called = await receive(screen)
+    assert called["event"] == "called" and called["seq"] > snapshot["seq"]
+    await screen.disconnect()
