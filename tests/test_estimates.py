@@ -1,11 +1,14 @@
 import datetime as dt
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import open_counter
 from tickets import actions
 from tickets.estimates import DEFAULT_SERVICE_SECONDS, estimated_wait, seconds_per_customer, typical_service_seconds
-from tickets.state import ticket_state
+from tickets.models import Branch, Service
+from tickets.state import branch_state, ticket_state
 
 T0 = dt.datetime(2026, 6, 10, 8, 0, tzinfo=dt.timezone.utc)
 
@@ -73,3 +76,16 @@ def test_ticket_state_shows_position_and_estimate(deposits, counter):
     second = actions.issue_ticket(deposits)
     state = ticket_state(second)
     assert (state["position"], state["estimated_wait"]) == (2, 450)
+
+
+def test_the_branch_state_reads_two_figures_per_service_and_nothing_more(branch, deposits, loans, counter):
+    def queries_for_branch_state():
+        fresh = Branch.objects.get(pk=branch.pk)
+        with CaptureQueriesContext(connection) as queries:
+            branch_state(fresh)
+        return len(queries)
+
+    two_services = queries_for_branch_state()
+    counter.services.add(Service.objects.create(branch=branch, name="Care", code="C", position=2))
+    # The new service's estimate: its open counters and its recent service times.
+    assert queries_for_branch_state() == two_services + 2

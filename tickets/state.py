@@ -20,7 +20,8 @@ def iso(moment, branch):
 
 def service_rows(branch, now):
     today = branch.business_day(now)
-    services = Service.objects.filter(branch=branch, active=True).annotate(
+    # Through the branch's own manager, each service knows its branch: the estimate reads its zone.
+    services = branch.services.filter(active=True).annotate(
         waiting=Count("tickets", filter=Q(tickets__status=Ticket.Status.WAITING, tickets__day=today))
     )
     return [
