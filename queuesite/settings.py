@@ -119,6 +119,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_SIZE:
+    # Daphne runs each request's database work in a thread of its own, so a connection kept per thread
+    # (CONN_MAX_AGE) is seldom reused and a new one costs ~5 ms: each process keeps a pool instead
+    # (bench/connections.py). A request waits at most `timeout` seconds for a free connection, then
+    # gets the 503 of a database that is down.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(2, DATABASE_POOL_SIZE), "max_size": DATABASE_POOL_SIZE, "timeout": 5,
+    }
+
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     # The pub/sub layer (see the README): each process subscribes once per group and fans the message

@@ -1,5 +1,7 @@
 """What operators rely on: health endpoints for load balancers and system checks for risky settings."""
 
+import copy
+
 import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
@@ -96,17 +98,26 @@ def database_down(db):
     """Point the connection at a database that cannot be reached, for real; yields how to bring it back."""
     from django.db import connection
 
-    saved = dict(connection.settings_dict)
+    saved = copy.deepcopy(connection.settings_dict)
+
+    def reconnect():
+        # A pool (PostgreSQL) keeps the address it was made with: make a new one for the new address.
+        connection.close()
+        if getattr(connection, "pool", None):
+            connection.close_pool()
 
     def bring_back():
-        connection.close()
-        connection.settings_dict.update(saved)
+        reconnect()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(copy.deepcopy(saved))
 
-    connection.close()
+    reconnect()
     if connection.vendor == "sqlite":
         connection.settings_dict["NAME"] = "/nonexistent-folder/db.sqlite3"
     else:
         connection.settings_dict["PORT"] = 1
+        if connection.settings_dict["OPTIONS"].get("pool"):
+            connection.settings_dict["OPTIONS"]["pool"]["timeout"] = 0.5  # the test need not wait 5 s
     yield bring_back
     bring_back()
 
@@ -143,7 +154,7 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
 
     production = {
         "PATH": "/usr/bin:/bin", "DEBUG": "0", "SECRET_KEY": "k" * 30 + "Qz8#x!vR2@mL5^pT7&wN4*yB6(cH9)jF",
-        "DATABASE_URL": "postgres://frontline:secret@127.0.0.1:5432/frontline", "DATABASE_CONN_MAX_AGE": "60",
+        "DATABASE_URL": "postgres://frontline:secret@127.0.0.1:5432/frontline",
         "REDIS_URL": "redis://127.0.0.1:6379/0", "ALLOWED_HOSTS": "queue.example-bank.com",
         "CSRF_TRUSTED_ORIGINS": "https://queue.example-bank.com", "BEHIND_HTTPS_PROXY": "1",
         "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1",
@@ -169,3 +180,33 @@ def test_request_log_lines_hide_ticket_tokens(client, deposits, caplog):
         "GET /t/…/ 200", "GET /api/v1/tickets/…/ 200", "GET /b/main/kiosk/ 200",
     ]
     assert not any(ticket.token in line for line in lines)
+
+
+def database_settings(**env):
+    """The DATABASES['default'] that queuesite.settings makes of these variables, in a fresh process."""
+    import json
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = "from queuesite import settings; import json; print(json.dumps(settings.DATABASES['default'], default=str))"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=settings.BASE_DIR, capture_output=True, text=True, check=True,
+        env={"PATH": "/usr/bin:/bin", "DEBUG": "1", **env},
+    )
+    return json.loads(result.stdout)
+
+
+def test_postgresql_connections_come_from_a_pool_per_process():
+    database = database_settings(DATABASE_URL="postgres://frontline:secret@127.0.0.1:5432/frontline")
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 10, "timeout": 5}
+    assert database["CONN_MAX_AGE"] == 0  # Django refuses persistent connections beside a pool
+
+
+def test_the_pool_can_be_sized_or_turned_off():
+    url = "postgres://frontline:secret@127.0.0.1:5432/frontline"
+    assert database_settings(DATABASE_URL=url, DATABASE_POOL_SIZE="30")["OPTIONS"]["pool"]["max_size"] == 30
+    unpooled = database_settings(DATABASE_URL=url, DATABASE_POOL_SIZE="0", DATABASE_CONN_MAX_AGE="60")
+    assert "pool" not in unpooled.get("OPTIONS", {}) and unpooled["CONN_MAX_AGE"] == 60
+    assert "pool" not in database_settings()["OPTIONS"]  # SQLite: one file, no server to connect to

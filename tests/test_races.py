@@ -19,6 +19,14 @@ THREADS = 10
 WAITING = 200
 
 
+def request(operation, *args):
+    """Run one operation as a request does: its connection goes back (to the pool, on PostgreSQL) after it."""
+    try:
+        return operation(*args)
+    finally:
+        connection.close()
+
+
 def run_together(work, count):
     """Run ``work(i)`` in ``count`` threads released at the same moment; return results and errors."""
     barrier = threading.Barrier(count)
@@ -51,7 +59,7 @@ def test_ten_counters_calling_at_once_call_each_ticket_exactly_once(branch, depo
         called = []
         while True:
             try:
-                called.append(actions.call_next(counters[i]).pk)
+                called.append(request(actions.call_next, counters[i]).pk)
             except errors.QueueEmpty:
                 return called
 
@@ -71,7 +79,7 @@ def test_ten_counters_calling_at_once_call_each_ticket_exactly_once(branch, depo
 def test_ten_kiosks_issuing_at_once_never_share_a_number(deposits):
     per_kiosk = 20
     results, failures = run_together(
-        lambda i: [actions.issue_ticket(deposits).number for _ in range(per_kiosk)], THREADS
+        lambda i: [request(actions.issue_ticket, deposits).number for _ in range(per_kiosk)], THREADS
     )
     assert failures == []
     numbers = [number for batch in results for number in batch]
@@ -88,9 +96,9 @@ def test_cancel_racing_call_next_leaves_one_consistent_outcome(branch, deposits)
         for ticket in tickets[i::4] if i < 2 else [None] * 10:
             try:
                 if ticket is None:
-                    outcomes.append(("called", actions.call_next(counters[i]).pk))
+                    outcomes.append(("called", request(actions.call_next, counters[i]).pk))
                 else:
-                    actions.cancel(ticket)
+                    request(actions.cancel, ticket)
                     outcomes.append(("cancelled", ticket.pk))
             except (errors.InvalidTransition, errors.QueueEmpty):
                 pass
