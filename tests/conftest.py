@@ -37,6 +37,11 @@ def loans(branch):
     return Service.objects.create(branch=branch, name="Loans", code="B", target_wait_minutes=20, position=1)
 
 
+def walked_out(service, now=None):
+    """A ticket whose visit is over (its holder left before being called): feedback is open for it."""
+    return actions.cancel(actions.issue_ticket(service, now=now), now=now)
+
+
 def open_counter(branch, name, services):
     counter = Counter.objects.create(branch=branch, name=name)
     counter.services.set(services)

@@ -11,7 +11,7 @@ def test_every_model_is_in_the_admin():
 def test_admin_pages_open_for_a_superuser(client, superuser, deposits, counter, teller):
     from tickets import actions
 
-    ticket = actions.issue_ticket(deposits)
+    ticket = actions.cancel(actions.issue_ticket(deposits))
     actions.record_feedback(ticket, rating=3, note="ok")
     client.force_login(superuser)
     for url in [

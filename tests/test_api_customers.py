@@ -9,6 +9,8 @@ from django.core.cache import cache
 from tickets import actions
 from tickets.models import Feedback, Ticket
 
+from .conftest import walked_out
+
 
 def post(client, url, body=None, **extra):
     return client.post(url, json.dumps(body) if body is not None else "", content_type="application/json", **extra)
@@ -133,7 +135,7 @@ def test_cancel_once_called_is_409(client, deposits, counter):
 
 
 def test_feedback_201_then_409(client, deposits):
-    ticket = actions.issue_ticket(deposits)
+    ticket = walked_out(deposits)
     note = "  <b>so slow!</b>  "
     response = post(client, f"/api/v1/tickets/{ticket.token}/feedback/", {"rating": 2, "note": note})
     assert response.status_code == 201
@@ -149,7 +151,7 @@ def test_feedback_201_then_409(client, deposits):
      {"rating": True}, {"rating": 4.5}, {"note": "x" * 501}, {"rating": 3, "mood": "meh"}],
 )
 def test_bad_feedback_is_400_and_keeps_nothing(client, deposits, body):
-    ticket = actions.issue_ticket(deposits)
+    ticket = walked_out(deposits)
     response = post(client, f"/api/v1/tickets/{ticket.token}/feedback/", body)
     assert response.status_code == 400 and "error" in response.json()
     assert not Feedback.objects.exists()
@@ -173,3 +175,10 @@ def test_impossible_tokens_are_404_never_a_database_error(client, deposits, toke
     assert client.get(f"/api/v1/tickets/{token}/").status_code == 404
     assert post(client, f"/api/v1/tickets/{token}/cancel/").status_code == 404
     assert client.get(f"/t/{token}/").status_code == 404
+
+
+def test_feedback_before_the_visit_is_over_is_409_and_keeps_nothing(client, deposits):
+    ticket = actions.issue_ticket(deposits)
+    response = post(client, f"/api/v1/tickets/{ticket.token}/feedback/", {"rating": 5, "note": "great"})
+    assert response.status_code == 409 and "when the visit is over" in response.json()["error"]
+    assert not Feedback.objects.exists()

@@ -173,7 +173,8 @@ def test_latest_notes_newest_first_and_filtered_by_rating(deposits, counter):
     tickets = served_with_waits(deposits, counter, [1, 2, 3])
     for minute, (ticket, rating, note) in enumerate(zip(tickets, [1, 5, None], ["slow", "lovely", "parking?"])):
         actions.record_feedback(ticket, rating=rating, note=note, now=at(10 + minute))
-    actions.record_feedback(actions.issue_ticket(deposits, now=at(11)), rating=2, now=at(12))  # no note
+    walked_out = actions.cancel(actions.issue_ticket(deposits, now=at(11)), now=at(11))
+    actions.record_feedback(walked_out, rating=2, now=at(12))  # no note
     assert [f.note for f in stats.latest_notes(deposits.branch, DAY, DAY)] == ["parking?", "lovely", "slow"]
     assert [f.note for f in stats.latest_notes(deposits.branch, DAY, DAY, rating=1)] == ["slow"]
     assert [f.ticket.wait_seconds for f in stats.latest_notes(deposits.branch, DAY, DAY)] == [180, 120, 60]

@@ -310,7 +310,8 @@ def close_counter(counter):
 def record_feedback(ticket, *, rating=None, note="", now=None):
     """Keep the customer's rating (1-5) and note (up to 500 characters) for this visit, once per ticket.
 
-    The note is stored exactly as typed; it is escaped wherever it is shown.
+    Only once the visit is over, so each note sits beside the wait it is about. The note is stored
+    exactly as typed; it is escaped wherever it is shown.
     """
     now = now or timezone.now()
     note = note or ""
@@ -325,6 +326,10 @@ def record_feedback(ticket, *, rating=None, note="", now=None):
         raise errors.InvalidFeedback("Give a rating or write a note.")
     try:
         with transaction.atomic():
+            # As the database has it now, not as the caller last saw it.
+            ticket = Ticket.objects.select_related("branch").get(pk=ticket.pk)
+            if not ticket.visit_is_over(now):
+                raise errors.FeedbackTooEarly(ticket)
             feedback = Feedback.objects.create(ticket=ticket, rating=rating, note=note, created_at=now)
             _announce("feedback", ticket.branch_id, tickets=[ticket])
     except IntegrityError:

@@ -44,6 +44,13 @@ class InvalidFeedback(QueueError):
     pass
 
 
+class FeedbackTooEarly(QueueError):
+    def __init__(self, ticket):
+        super().__init__(
+            f"Ticket {ticket.number} is {ticket.get_status_display()}: feedback opens when the visit is over."
+        )
+
+
 class FeedbackAlreadyGiven(QueueError):
     def __init__(self, ticket):
         super().__init__(f"Ticket {ticket.number} already has feedback; thank you.")

@@ -263,6 +263,14 @@ class Ticket(models.Model):
     def is_closed(self):
         return self.status in self.CLOSED_STATUSES
 
+    def is_expired(self, now):
+        """Still waiting after its business day ended: it will not be called (see TicketQuerySet.in_queue)."""
+        return self.status == self.Status.WAITING and self.day < self.branch.business_day(now)
+
+    def visit_is_over(self, now):
+        """Served, no-show, walked out, or left waiting when the day ended: the time for feedback."""
+        return self.is_closed or self.is_expired(now)
+
 
 class TicketSequence(models.Model):
     """The last number given out per service and business day; numbers come from here, never max()+1."""

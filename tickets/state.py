@@ -100,8 +100,7 @@ def ticket_state(ticket, now=None, *, queue=None):
     now = now or timezone.now()
     branch = ticket.branch
     position = estimate = None
-    # A ticket of a past day still waiting will not be called (see TicketQuerySet.in_queue).
-    expired = ticket.status == Ticket.Status.WAITING and ticket.day < branch.business_day(now)
+    expired = ticket.is_expired(now)
     if ticket.status == Ticket.Status.WAITING and not expired:
         if queue is None:
             queue = Ticket.objects.ahead_of(ticket).count() + 1, seconds_per_customer(ticket.service, now)
