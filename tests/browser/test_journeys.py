@@ -199,3 +199,23 @@ def test_a_phone_that_missed_a_message_catches_up_within_a_heartbeat(open_page, 
     # Something else happens in the branch; the next heartbeat shows the phone it has fallen behind.
     floor.take("B")
     expect(status).to_contain_text("You are number 1 in line", timeout=6_000)
+
+
+@pytest.mark.parametrize("viewport", [TV, {"width": 1280, "height": 720}], ids=["1080p", "720p"])
+def test_the_display_shows_every_service_however_long_the_list_of_calls(open_page, floor, branch, counter, viewport):
+    from tickets.models import Service
+
+    for code, name in [("C", "Customer care and complaints"), ("D", "Mortgages, insurance and pensions")]:
+        Service.objects.create(branch=branch, code=code, name=name, position=ord(code))
+    for _ in range(9):
+        floor.take("A")
+    in_another_thread(lambda: [actions.call_next(counter) for _ in range(8)])
+
+    display = open_page(viewport, "/b/main/display/")
+    rows = display.locator("#waiting li")
+    expect(rows).to_have_count(4)
+    qr_top = display.locator(".join").bounding_box()["y"]
+    for row in rows.all():
+        box = row.bounding_box()
+        assert box["y"] + box["height"] <= min(qr_top, viewport["height"]), row.inner_text()
+    shot(display, f"display-four-services-{viewport['height']}")
