@@ -182,3 +182,15 @@ def test_feedback_before_the_visit_is_over_is_409_and_keeps_nothing(client, depo
     response = post(client, f"/api/v1/tickets/{ticket.token}/feedback/", {"rating": 5, "note": "great"})
     assert response.status_code == 409 and "when the visit is over" in response.json()["error"]
     assert not Feedback.objects.exists()
+
+
+def test_a_transferred_call_stays_among_the_recent_calls(client, deposits, loans, counter, counter2):
+    first = actions.issue_ticket(deposits)
+    actions.call_next(counter)  # A001 to counter 1
+    actions.transfer(counter, loans)  # ... who is sent on to loans
+    actions.issue_ticket(deposits)
+    actions.call_next(counter2)  # A001 again, first in loans' queue, to counter 2
+    actions.call_next(counter)  # A002 to counter 1
+    calls = client.get("/api/v1/branches/main/").json()["recent_calls"]
+    assert [(c["number"], c["counter"]) for c in calls] == [("A002", "1"), ("A001", "2"), ("A001", "1")]
+    assert first.number == "A001"

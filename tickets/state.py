@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .estimates import estimated_wait, seconds_per_customer
-from .models import Counter, Service, Ticket
+from .models import Counter, Service, Ticket, Transfer
 
 RECENT_CALLS = 8
 
@@ -64,16 +64,30 @@ def counter_rows(branch):
 
 
 def recent_calls(branch, now):
+    """Today's latest calls, newest first: a ticket's current call, and each call a transfer ended.
+
+    A transferred ticket has left its counter, but its call was shown and heard: a screen that reloads
+    lists it as the screens that were watching do.
+    """
     today_start = branch.day_start(branch.business_day(now))
-    tickets = (
+    current = (
         Ticket.objects.filter(branch=branch, called_at__gte=today_start)
         .exclude(counter=None)
         .select_related("counter")
         .order_by("-called_at", "-id")[:RECENT_CALLS]
     )
+    transferred = (
+        Transfer.objects.filter(ticket__branch=branch, called_at__gte=today_start)
+        .exclude(counter=None)
+        .select_related("ticket", "counter")
+        .order_by("-called_at", "-id")[:RECENT_CALLS]
+    )
+    calls = [(t.called_at, t.number, t.counter.name) for t in current]
+    calls += [(t.called_at, t.ticket.number, t.counter.name) for t in transferred]
+    calls.sort(key=lambda call: call[0], reverse=True)
     return [
-        {"number": ticket.number, "counter": ticket.counter.name, "called_at": iso(ticket.called_at, branch)}
-        for ticket in tickets
+        {"number": number, "counter": counter, "called_at": iso(called_at, branch)}
+        for called_at, number, counter in calls[:RECENT_CALLS]
     ]
 
 
