@@ -172,12 +172,26 @@ def test_statistics_answer_shape(client, deposits, counter, manager):
     assert (answer["issued"], answer["served"]) == (1, 1)
 
 
-@pytest.mark.parametrize("query", ["from=yesterday", "from=2026-02-30", "to=2026-13-01",
-                                   "from=2026-05-02&to=2026-05-01", "from=2024-01-01&to=2026-01-01"])
-def test_bad_statistics_ranges_are_400(client, branch, manager, query):
+@pytest.mark.parametrize("query, error", [
+    ("from=yesterday", "from must be a date written YYYY-MM-DD."),
+    ("from=20261120", "from must be a date written YYYY-MM-DD."),
+    ("from=2026-W47-1", "from must be a date written YYYY-MM-DD."),
+    ("from=2026-02-29", "from: 2026-02-29 is not a day of the calendar."),
+    ("to=2026-13-01", "to: 2026-13-01 is not a day of the calendar."),
+    ("from=2026-05-02&to=2026-05-01", "from must not be after to."),
+    ("from=2024-01-01&to=2026-01-01", "A range can cover at most 366 days."),
+])
+def test_bad_statistics_ranges_are_400(client, branch, manager, query, error):
     client.force_login(manager)
     response = client.get(f"/api/v1/branches/main/stats/?{query}")
-    assert response.status_code == 400 and "error" in response.json()
+    assert response.status_code == 400 and response.json()["error"] == error
+
+
+@pytest.mark.parametrize("query", ["from=2026-05-02", "to=2026-05-02"])
+def test_one_end_of_a_range_alone_is_that_day(client, branch, manager, query):
+    client.force_login(manager)
+    answer = client.get(f"/api/v1/branches/main/stats/?{query}").json()
+    assert (answer["from"], answer["to"]) == ("2026-05-02", "2026-05-02")
 
 
 def test_statistics_of_an_unknown_branch_is_404(client, manager):

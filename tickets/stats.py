@@ -20,6 +20,7 @@ nor PostgreSQL sends the rows to Python (see PERCENTILE_SQL).
 """
 
 import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -95,21 +96,29 @@ class InvalidRange(ValueError):
     """A date range the statistics cannot answer; ``str(error)`` says why."""
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def date_range(branch, first, last, now=None):
     """The days ``first``..``last`` (ISO dates, either may be empty) as dates; today when both are empty.
 
-    One day when only ``from`` is given. Raises InvalidRange for a bad date, a reversed or too long range.
+    One day when only one end is given. Raises InvalidRange for a bad date, a reversed or too long range.
     """
     today = branch.business_day(now or timezone.now())
 
     def day(value, name):
+        # Only YYYY-MM-DD: Python would also read 20261120 or 2026-W47-1, which nobody means here.
+        if not ISO_DATE.fullmatch(value):
+            raise InvalidRange(f"{name} must be a date written YYYY-MM-DD.")
         try:
             return datetime.date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise InvalidRange(f"{name} must be a date written YYYY-MM-DD.") from None
+        except ValueError:
+            raise InvalidRange(f"{name}: {value} is not a day of the calendar.") from None
 
-    first_day = day(first, "from") if first else today
-    last_day = day(last, "to") if last else (first_day if first else today)
+    first_day = day(first, "from") if first else None
+    last_day = day(last, "to") if last else None
+    first_day = first_day or last_day or today
+    last_day = last_day or first_day
     if last_day < first_day:
         raise InvalidRange("from must not be after to.")
     if (last_day - first_day).days >= MAX_RANGE_DAYS:
