@@ -174,3 +174,18 @@ def test_tickets_left_unfinished_are_shown_not_hidden(client, deposits, manager)
     client.force_login(manager)
     page = client.get(f"{DASHBOARD}?{RANGE}").content.decode()
     assert "Not finished" in page and "never closed" in page
+
+
+def test_counter_and_staff_tables_count_calls_not_issues_or_walk_outs(client, deposits, counter, manager):
+    actions.issue_ticket(deposits, now=at(0))
+    actions.call_next(counter, now=at(1))
+    client.force_login(manager)
+    page = client.get(f"{DASHBOARD}?{RANGE}").content.decode()
+
+    def table(caption):
+        start = page.index(f"<caption>{caption}</caption>")
+        return page[start:page.index("</table>", start)]
+
+    for caption in ["By counter", "By staff member"]:
+        assert "Called here" in table(caption) and "Walked out" not in table(caption) and "Issued" not in table(caption)
+    assert "Issued" in table("By service") and "Walked out" in table("By service")

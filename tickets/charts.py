@@ -12,12 +12,18 @@ PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
+# Tops of the value axis, in tenths of a power of ten: each splits into four readable ticks
+# (2,400: 600, 1,200, 1,800), and each is at most a third above the one before, so bars use the height.
+NICE_TENTHS = (10, 12, 16, 20, 24, 30, 40, 50, 60, 80, 100)
+
+
 def nice_top(value):
-    """The smallest of 1, 2, 5, 10, 20, 50 ... that is at least ``value``: a scale people can read."""
+    """The smallest readable top (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10, 12 ...) at least ``value``."""
     if value <= 0:
         return 1
     power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+    top = next(tenths * power / 10 for tenths in NICE_TENTHS if tenths * power / 10 >= value)
+    return int(top) if top == int(top) else top
 
 
 def _number(value):
@@ -57,7 +63,7 @@ def bar_chart(title, labels, series, *, unit=""):
         "kind": "bars", "title": title, "width": WIDTH, "height": HEIGHT, "bars": bars, "ticks": ticks,
         "labels": axis, "legend": [(name, css_class) for name, css_class, _ in series], "unit": unit.strip(),
         "left": LEFT, "right": WIDTH - RIGHT, "baseline": TOP + PLOT_HEIGHT, "label_y": HEIGHT - 10,
-        "empty": not values, "note": "",
+        "empty": not any(values), "note": "",
     }
 
 
