@@ -47,7 +47,9 @@ def test_exports_of_another_branch_do_not_leak_into_a_managers_own(client, depos
 def read_csv(response):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    content = b"".join(response.streaming_content)
+    assert content.startswith("\ufeff".encode())  # UTF-8 for Excel too
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_tickets_csv_has_every_time_and_duration(client, deposits, loans, counter, counter2, teller, manager):
