@@ -79,7 +79,7 @@ def test_call_next_with_empty_queue_raises_and_still_serves_previous(deposits, c
 def test_call_next_refuses_on_a_paused_or_closed_counter(deposits, counter, close):
     waiting = issue_at(deposits, 0)
     close(counter)
-    with pytest.raises(errors.CounterNotOpen, match="resume"):
+    with pytest.raises(errors.CounterNotOpen, match="resume it|open it"):
         actions.call_next(counter)
     waiting.refresh_from_db()
     assert waiting.status == Ticket.Status.WAITING

@@ -17,10 +17,12 @@ def test_the_tallest_bar_fills_more_than_three_quarters_of_the_height():
         assert value / charts.nice_top(value) > 0.75, value
 
 
-def test_a_chart_of_nothing_but_zeros_says_there_is_nothing():
-    chart = charts.bar_chart("Wait distribution", ["0-5", "5-10"], [("customers", "bar", [0, 0])])
-    assert chart["empty"] and chart["bars"] == []
-    assert not charts.bar_chart("Waits", ["9"], [("median", "bar", [0, 3])])["empty"]
+def test_a_wait_distribution_of_nobody_says_there_is_nothing():
+    figures = {"by_hour": []}
+    distribution = charts.dashboard_charts(figures, {}, {}, [0, 0, 0], 5)[-1]
+    assert distribution["empty"] and distribution["bars"] == []
+    someone = charts.dashboard_charts(figures, {}, {}, [0, 1, 0], 5)[-1]
+    assert not someone["empty"] and len(someone["bars"]) == 1
 
 
 def test_the_ticks_quarter_the_top():

@@ -90,6 +90,28 @@ def test_call_next_on_a_paused_counter_shows_the_refusal_and_changes_nothing(cli
     assert Ticket.objects.get().status == Ticket.Status.WAITING
 
 
+def test_call_next_on_a_closed_counter_says_to_open_it_as_its_button_does(client, deposits, counter, teller):
+    actions.issue_ticket(deposits)
+    actions.close_counter(counter)
+    client.force_login(teller)
+    page = operate(client, counter, "call-next").content.decode()
+    assert "Counter 1 is closed: open it before calling." in page and "Open counter" in page
+
+
+def test_an_empty_queue_is_said_not_numbered(client, counter, teller):
+    client.force_login(teller)
+    page = client.get(f"/staff/counters/{counter.pk}/").content.decode()
+    assert "Nobody is waiting." in page and '<ol class="queue">' not in page
+
+
+def test_a_teller_sent_to_the_dashboard_is_told_why(client, branch, teller):
+    client.force_login(teller)
+    response = client.get("/b/main/stats/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "signed in as <strong>teller</strong>" in page and "for its managers" in page
+
+
 def test_transfer_without_a_service_is_refused(client, deposits, counter, teller):
     actions.issue_ticket(deposits)
     actions.call_next(counter)

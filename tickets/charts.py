@@ -63,7 +63,7 @@ def bar_chart(title, labels, series, *, unit=""):
         "kind": "bars", "title": title, "width": WIDTH, "height": HEIGHT, "bars": bars, "ticks": ticks,
         "labels": axis, "legend": [(name, css_class) for name, css_class, _ in series], "unit": unit.strip(),
         "left": LEFT, "right": WIDTH - RIGHT, "baseline": TOP + PLOT_HEIGHT, "label_y": HEIGHT - 10,
-        "empty": not any(values), "note": "",
+        "empty": not values, "note": "",
     }
 
 
@@ -121,5 +121,7 @@ def dashboard_charts(figures, served_by_hour, arrivals, distribution, step_minut
             ("served", "served", [served_by_hour.get(h, 0) for h in hours]),
         ]),
         heatmap("Arrivals a day, by weekday and hour", arrivals),
-        bar_chart("How long people waited (minutes)", bands, [("customers", "customers", distribution)]),
+        # Counts of nobody are no distribution: said in words, as the other charts say an empty range.
+        bar_chart("How long people waited (minutes)", bands,
+                  [("customers", "customers", distribution if any(distribution) else [None] * len(distribution))]),
     ]

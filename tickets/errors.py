@@ -12,7 +12,9 @@ class QueueEmpty(QueueError):
 
 class CounterNotOpen(QueueError):
     def __init__(self, counter):
-        super().__init__(f"Counter {counter.name} is {counter.status}: resume it before calling.")
+        # The words of the console's own button: "Resume" a paused counter, "Open counter" a closed one.
+        verb = "resume it" if counter.status == counter.Status.PAUSED else "open it"
+        super().__init__(f"Counter {counter.name} is {counter.status}: {verb} before calling.")
 
 
 class CounterBusy(QueueError):
