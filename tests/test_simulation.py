@@ -125,7 +125,7 @@ def test_simulate_command(demo):
     # "Today" is Thursday 11 June, so the day simulated is Wednesday: a Sunday would have no customers.
     out = io.StringIO()
     call_command("simulate", "--branch", "demo", "--days", "1", "--seed", "3", stdout=out)
-    assert "Simulated 1 days of 'demo' (seed 3)" in out.getvalue()
+    assert "Simulated 1 day of 'demo' (seed 3)" in out.getvalue()
     count = Ticket.objects.count()
     assert count > 0
     with pytest.raises(CommandError, match="already has"):

@@ -48,7 +48,8 @@
   }
 
   var clock = document.getElementById("clock");
-  var format = new Intl.DateTimeFormat(undefined, { timeZone: root.dataset.timeZone, hour: "2-digit", minute: "2-digit" });
+  // 24-hour, as the server draws it before this script runs: the clock must not change its look a second later.
+  var format = new Intl.DateTimeFormat(undefined, { timeZone: root.dataset.timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   function tick() { clock.textContent = format.format(new Date()); }
   tick();
   setInterval(tick, 1000);

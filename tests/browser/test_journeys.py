@@ -46,6 +46,9 @@ def test_kiosk_prints_a_ticket_and_returns_to_the_start(open_page):
 def test_display_follows_the_queue_and_the_tellers_calls(open_page, floor, counter):
     display = open_page(TV, "/b/main/display/")
     expect(waiting_count(display, "A")).to_have_text("0")
+    # The script keeps the clock in the 24-hour look the server drew it in, whatever the browser's language.
+    display.wait_for_function("document.getElementById('clock').textContent.trim().length > 0")
+    expect(display.locator("#clock")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     shot(display, "display-idle-tv")
     for _ in range(3):
         floor.take("A")
@@ -146,6 +149,9 @@ def test_the_display_recovers_by_itself_when_the_server_restarts(open_page, serv
     # database, as a second server process would, and the display must find them on re-sync.
     display = open_page(TV, "/b/main/display/")
     expect(waiting_count(display, "A")).to_have_text("0")
+    # The script keeps the clock in the 24-hour look the server drew it in, whatever the browser's language.
+    display.wait_for_function("document.getElementById('clock').textContent.trim().length > 0")
+    expect(display.locator("#clock")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     display.evaluate("window.__sameDocument = true")
 
     server.stop()

@@ -49,5 +49,6 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Simulate when no counter is serving anyone.") from None
         seconds = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(
-            f"Simulated {days} days of '{branch.slug}' (seed {seed}): {issued} tickets in {seconds:.1f} s."
+            f"Simulated {days} day{'s' if days != 1 else ''} of '{branch.slug}' (seed {seed}): "
+            f"{issued} tickets in {seconds:.1f} s."
         ))
