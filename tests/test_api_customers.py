@@ -194,3 +194,9 @@ def test_a_transferred_call_stays_among_the_recent_calls(client, deposits, loans
     calls = client.get("/api/v1/branches/main/").json()["recent_calls"]
     assert [(c["number"], c["counter"]) for c in calls] == [("A002", "1"), ("A001", "2"), ("A001", "1")]
     assert first.number == "A001"
+
+
+def test_an_invalid_field_is_named_as_the_caller_wrote_it(client, deposits):
+    response = post(client, "/api/v1/branches/main/tickets/", {"service": "A", "priority": "maybe"})
+    assert response.status_code == 400
+    assert [detail["field"] for detail in response.json()["details"]] == ["priority"]

@@ -45,9 +45,20 @@ def queue_refused(request, exc):
     return api.create_response(request, {"error": str(exc), "code": type(exc).__name__}, status=status)
 
 
+def _field(location):
+    """The field as the caller wrote it: Ninja's location also names where it was read from and, for
+    the JSON body, our own parameter (["body", "body", "service"] is the caller's "service")."""
+    parts = [str(part) for part in location]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] or ["body"]
+    elif parts[:1] in (["query"], ["path"]):
+        parts = parts[1:]
+    return ".".join(parts)
+
+
 @api.exception_handler(ValidationError)
 def invalid_input(request, exc):
-    details = [{"field": ".".join(str(part) for part in e.get("loc", [])), "message": e.get("msg")} for e in exc.errors]
+    details = [{"field": _field(e.get("loc", [])), "message": e.get("msg")} for e in exc.errors]
     return api.create_response(request, {"error": "Invalid input.", "details": details}, status=400)
 
 
