@@ -1,4 +1,6 @@
+import pytest
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from tickets.models import ApiToken, Branch, Counter, Feedback, Service, StaffMembership, Ticket
 
@@ -33,3 +35,15 @@ def test_admin_makes_an_api_token_and_shows_its_key_once(client, superuser, tell
     assert ApiToken.hash_key(key) == token.key_hash
     # The key is not shown anywhere again.
     assert key not in client.get(f"/admin/tickets/apitoken/{token.pk}/change/").content.decode()
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("code", "a", "One capital letter, A to Z"),
+    ("code", "1", "One capital letter, A to Z"),
+    ("target_wait_minutes", 0, "A target of at least 1 minute."),
+])
+def test_a_service_is_refused_in_words_an_administrator_can_act_on(branch, field, value, message):
+    service = Service(branch=branch, name="Care", **{"code": "C", "target_wait_minutes": 10, field: value})
+    with pytest.raises(ValidationError) as refused:
+        service.full_clean()
+    assert message in str(refused.value.message_dict[field])

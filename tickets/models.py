@@ -11,6 +11,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
 
@@ -52,9 +53,15 @@ class Service(models.Model):
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(max_length=100)
     code = models.CharField(
-        max_length=1, help_text="The one-letter prefix of this service's ticket numbers, e.g. A for A007."
+        max_length=1,
+        help_text="The one-letter prefix of this service's ticket numbers, e.g. A for A007.",
+        # Said in words before the database's constraint refuses it in its own.
+        validators=[RegexValidator(r"^[A-Z]\Z", "One capital letter, A to Z: it begins each ticket number.")],
     )
-    target_wait_minutes = models.PositiveSmallIntegerField(default=10)
+    target_wait_minutes = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1, "A target of at least 1 minute.")],
+        help_text="Customers called within this many minutes count as served on time (service level).",
+    )
     active = models.BooleanField(default=True, help_text="Inactive services take no new tickets.")
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the kiosk and display.")
 
