@@ -70,7 +70,7 @@ def test_tickets_csv_has_every_time_and_duration(client, deposits, loans, counte
         assert column in a001, column
     assert (a001["service"], a001["status"], a001["transferred"], a001["counter"], a001["staff"]) == (
         "B", "served", "True", "2", "teller")
-    assert (a001["wait_seconds"], a001["service_seconds"], a001["quoted_wait_seconds"]) == ("480", "240", "75")
+    assert (a001["wait_seconds"], a001["service_seconds"], a001["quoted_wait_seconds"]) == ("480", "240", "0")
     assert a001["issued_at"] == "2026-06-10T09:00:00+01:00" and a001["finished_at"] == "2026-06-10T09:13:00+01:00"
     assert a001["rating"] == "2"
     # A note a spreadsheet would run as a formula is kept as text, with everything the customer typed.

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import open_counter
 from tickets import actions
-from tickets.estimates import DEFAULT_SERVICE_SECONDS, estimated_wait, seconds_per_customer, typical_service_seconds
+from tickets.estimates import DEFAULT_SERVICE_SECONDS, Pace, estimated_wait, queue_pace, typical_service_seconds
 from tickets.models import Branch, Service
 from tickets.state import branch_state, ticket_state
 
@@ -18,10 +18,18 @@ def at(minutes, action, *args, **kwargs):
         return action(*args, **kwargs)
 
 
-def test_estimate_is_half_a_service_plus_one_per_person_ahead():
-    assert estimated_wait(0, 300) == 150
-    assert estimated_wait(3, 300) == 1050
+def test_with_every_counter_busy_the_estimate_is_half_a_service_plus_one_per_person_ahead():
+    busy = Pace(per_customer=300, open=1, idle=0)
+    assert estimated_wait(0, busy) == 150
+    assert estimated_wait(3, busy) == 1050
     assert estimated_wait(3, None) is None
+
+
+def test_idle_counters_call_the_first_customers_at_once():
+    both_idle = Pace(per_customer=300, open=2, idle=2)
+    assert [estimated_wait(ahead, both_idle) for ahead in range(4)] == [0, 0, 300, 600]
+    one_idle = Pace(per_customer=300, open=2, idle=1)
+    assert [estimated_wait(ahead, one_idle) for ahead in range(3)] == [0, 225, 525]
 
 
 def test_typical_service_time_defaults_without_history(deposits):
@@ -64,18 +72,23 @@ def test_typical_service_time_ignores_other_days_and_no_shows(branch, deposits, 
 
 def test_open_counters_share_the_queue(branch, deposits, loans, counter, counter2):
     open_counter(branch, "3", [loans])  # open, but never calls deposits
-    assert seconds_per_customer(deposits, T0) == DEFAULT_SERVICE_SECONDS / 2
+    assert queue_pace(deposits, T0) == Pace(per_customer=DEFAULT_SERVICE_SECONDS / 2, open=2, idle=2)
+    actions.issue_ticket(deposits)
+    actions.call_next(counter)
+    assert queue_pace(deposits, T0).idle == 1  # counter 1 is busy now
+    actions.mark_served(counter)
     actions.pause_counter(counter2)
-    assert seconds_per_customer(deposits, T0) == DEFAULT_SERVICE_SECONDS
+    assert queue_pace(deposits, T0) == Pace(per_customer=DEFAULT_SERVICE_SECONDS, open=1, idle=1)
     actions.pause_counter(counter)
-    assert seconds_per_customer(deposits, T0) is None
+    assert queue_pace(deposits, T0) is None
 
 
 def test_ticket_state_shows_position_and_estimate(deposits, counter):
     actions.issue_ticket(deposits)
     second = actions.issue_ticket(deposits)
     state = ticket_state(second)
-    assert (state["position"], state["estimated_wait"]) == (2, 450)
+    # The idle counter calls the first at once; the second waits for that whole service.
+    assert (state["position"], state["estimated_wait"]) == (2, 300)
 
 
 def test_the_branch_state_reads_two_figures_per_service_and_nothing_more(branch, deposits, loans, counter):

@@ -80,9 +80,10 @@ def test_business_day_is_the_branchs_local_date(branch):
 def test_issue_quotes_the_estimate_it_shows(deposits, counter):
     first = actions.issue_ticket(deposits)
     second = actions.issue_ticket(deposits)
-    # Default service time 5 min, one counter open: half a customer for the first, one and a half next.
-    assert first.quoted_wait == 150
-    assert second.quoted_wait == 450
+    # Default service time 5 min, one counter open and free: it calls the first at once, and the
+    # second waits for that whole service.
+    assert first.quoted_wait == 0
+    assert second.quoted_wait == 300
 
 
 def test_no_open_counter_quotes_no_estimate(deposits):

@@ -173,7 +173,7 @@ def test_estimates_read_naturally(client, deposits, counter):
     assert (about(None), about(30), about(600), about(4500)) == ("–", "under 1 min", "about 10 min", "about 1 h 15 min")
     actions.issue_ticket(deposits)
     page = client.get("/b/main/kiosk/").content.decode()
-    assert "1 waiting · about 8 min" in page
+    assert "1 waiting · about 5 min" in page
     assert "about under" not in page
 
 

@@ -141,14 +141,14 @@ def test_no_shows_and_walkouts_are_counted(deposits, counter):
 
 
 def test_quoted_waits_against_actual_waits(deposits, counter):
-    # No history yet: 5 minutes a customer at the one open counter, plus half a customer for the one
-    # being served. The first is told 150 s and waits 120 s; the second is told 450 s and waits 1200 s.
+    # No history yet: 5 minutes a customer at the one open counter, free when they come. The first is
+    # told 0 s and waits 120 s; the second is told 300 s (the first's service) and waits 1200 s.
     first, second = (actions.issue_ticket(deposits, now=at(0)) for _ in range(2))
-    assert (first.quoted_wait, second.quoted_wait) == (150, 450)
+    assert (first.quoted_wait, second.quoted_wait) == (0, 300)
     actions.call_next(counter, now=at(2))
     actions.call_next(counter, now=at(20))
     quoted = figures(deposits.branch)["quoted_vs_actual"]
-    assert quoted == {"median_abs_error": (30 + 750) / 2, "within_5_min": 0.5}
+    assert quoted == {"median_abs_error": (120 + 900) / 2, "within_5_min": 0.5}
     assert figures(deposits.branch)["by_service"][0]["quoted_vs_actual"] == quoted
 
 

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import errors
-from .estimates import estimated_wait, seconds_per_customer
+from .estimates import estimated_wait, queue_pace
 from .models import Counter, Feedback, Service, Ticket, TicketSequence, Transfer
 
 log = logging.getLogger("frontline.queue")
@@ -106,7 +106,7 @@ def issue_ticket(service, *, priority=False, now=None):
             issued_at=now,
             queued_at=now,
             issued_hour=_local_hour(branch, now),
-            quoted_wait=estimated_wait(ahead, seconds_per_customer(service, now)),
+            quoted_wait=estimated_wait(ahead, queue_pace(service, now)),
         )
         # A priority ticket moves everyone behind it back; a normal one only joins the end.
         _announce("issued", branch.pk, services=[service] if priority else [], tickets=[ticket])

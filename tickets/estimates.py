@@ -7,6 +7,7 @@ writes wait meanwhile.
 """
 
 import statistics
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -33,35 +34,51 @@ def typical_service_seconds(service, now):
     return statistics.median(durations)
 
 
-def open_counters_for(service):
-    """How many open counters call this service's tickets."""
+@dataclass(frozen=True)
+class Pace:
+    """How a service's queue moves now."""
+
+    per_customer: float  # its typical service time shared among its open counters
+    open: int  # counters open for it
+    idle: int  # of those, the ones with nobody at them: they call the next customers at once
+
+
+def open_and_idle_counters(service):
+    """How many open counters call this service's tickets, and how many of them have nobody at them."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM {Counter.services.through._meta.db_table} cs"
+            f"SELECT COUNT(*), COUNT(*) - COUNT(t.id) FROM {Counter.services.through._meta.db_table} cs"
             f" JOIN {Counter._meta.db_table} c ON c.id = cs.counter_id"
+            # At most one called ticket per counter (a constraint): the join adds no rows.
+            f" LEFT JOIN {Ticket._meta.db_table} t ON t.counter_id = c.id AND t.status = %s"
             " WHERE cs.service_id = %s AND c.status = %s",
-            [service.pk, Counter.Status.OPEN.value],
+            [Ticket.Status.CALLED.value, service.pk, Counter.Status.OPEN.value],
         )
-        return cursor.fetchone()[0]
+        return cursor.fetchone()
 
 
-def seconds_per_customer(service, now):
-    """How fast the service's queue moves now: its typical service time shared among its open counters.
+def queue_pace(service, now):
+    """How the service's queue moves now (see Pace); None when no counter is open for it.
 
-    None when no counter is open for the service: then nobody can honestly say how long it will be.
+    With no counter open, nobody can honestly say how long it will be.
     """
-    counters = open_counters_for(service)
+    counters, idle = open_and_idle_counters(service)
     if counters == 0:
         return None
-    return typical_service_seconds(service, now) / counters
+    return Pace(per_customer=typical_service_seconds(service, now) / counters, open=counters, idle=idle)
 
 
-def estimated_wait(ahead, per_customer):
+def estimated_wait(ahead, pace):
     """Seconds until a customer with ``ahead`` people before them is called (None if nobody serves).
 
-    The people ahead, plus half a customer for the one being served now, each take ``per_customer``
-    seconds (from seconds_per_customer): the typical service time of today, shared among open counters.
+    Idle counters call the first of them at once. Everyone else ahead takes ``pace.per_customer``
+    seconds (the typical service time of today, shared among the open counters), and so do the
+    customers at the counters now: half of it where a counter is busy (half-way through, on average),
+    all of it where an idle counter has just called someone.
     """
-    if per_customer is None:
+    if pace is None:
         return None
-    return round((ahead + 0.5) * per_customer)
+    if ahead < pace.idle:
+        return 0
+    in_service = (0.5 * (pace.open - pace.idle) + pace.idle) / pace.open
+    return round((ahead - pace.idle + in_service) * pace.per_customer)

@@ -7,7 +7,7 @@ so a screen that re-syncs from a snapshot shows exactly what the API says.
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .estimates import estimated_wait, seconds_per_customer
+from .estimates import estimated_wait, queue_pace
 from .models import Counter, Service, Ticket, Transfer
 
 RECENT_CALLS = 8
@@ -29,7 +29,7 @@ def service_rows(branch, now):
             "code": service.code,
             "name": service.name,
             "waiting": service.waiting,
-            "estimated_wait": estimated_wait(service.waiting, seconds_per_customer(service, now)),
+            "estimated_wait": estimated_wait(service.waiting, queue_pace(service, now)),
             "target_wait": service.target_wait_minutes * 60,
         }
         for service in services
@@ -108,7 +108,7 @@ def branch_state(branch, now=None):
 def ticket_state(ticket, now=None, *, queue=None):
     """One ticket as its holder sees it: status, place in the queue, estimate, counter.
 
-    ``queue`` is ``(position, seconds_per_customer)`` when the caller already knows them
+    ``queue`` is ``(position, queue_pace)`` when the caller already knows them
     (see waiting_ticket_states); otherwise they are looked up.
     """
     now = now or timezone.now()
@@ -117,9 +117,9 @@ def ticket_state(ticket, now=None, *, queue=None):
     expired = ticket.is_expired(now)
     if ticket.status == Ticket.Status.WAITING and not expired:
         if queue is None:
-            queue = Ticket.objects.ahead_of(ticket).count() + 1, seconds_per_customer(ticket.service, now)
-        position, per_customer = queue
-        estimate = estimated_wait(position - 1, per_customer)
+            queue = Ticket.objects.ahead_of(ticket).count() + 1, queue_pace(ticket.service, now)
+        position, pace = queue
+        estimate = estimated_wait(position - 1, pace)
     return {
         "number": ticket.number,
         "token": ticket.token,
@@ -147,8 +147,8 @@ def waiting_ticket_states(service_ids, now=None):
     now = now or timezone.now()
     states = {}
     for service in Service.objects.filter(pk__in=service_ids).select_related("branch"):
-        per_customer = seconds_per_customer(service, now)
+        pace = queue_pace(service, now)
         queue = Ticket.objects.in_queue(service.branch.business_day(now)).filter(service=service).in_queue_order()
         for position, ticket in enumerate(queue.select_related("branch", "service", "counter", "feedback"), 1):
-            states[ticket.token] = ticket_state(ticket, now, queue=(position, per_customer))
+            states[ticket.token] = ticket_state(ticket, now, queue=(position, pace))
     return states
