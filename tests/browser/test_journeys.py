@@ -220,8 +220,11 @@ def test_the_display_shows_every_service_however_long_the_list_of_calls(open_pag
     display = open_page(viewport, "/b/main/display/")
     rows = display.locator("#waiting li")
     expect(rows).to_have_count(4)
-    qr_top = display.locator(".join").bounding_box()["y"]
-    for row in rows.all():
-        box = row.bounding_box()
-        assert box["y"] + box["height"] <= min(qr_top, viewport["height"]), row.inner_text()
+    # Measured in one go in the page: the live snapshot may redraw the rows at any moment.
+    rows_and_qr = display.evaluate("""() => [
+        [...document.querySelectorAll('#waiting li')].map(li => [li.textContent, li.getBoundingClientRect().bottom]),
+        document.querySelector('.join').getBoundingClientRect().top]""")
+    bottoms, qr_top = rows_and_qr
+    for text, bottom in bottoms:
+        assert bottom <= min(qr_top, viewport["height"]), text
     shot(display, f"display-four-services-{viewport['height']}")
