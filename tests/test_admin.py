@@ -47,3 +47,10 @@ def test_a_service_is_refused_in_words_an_administrator_can_act_on(branch, field
     with pytest.raises(ValidationError) as refused:
         service.full_clean()
     assert message in str(refused.value.message_dict[field])
+
+
+def test_the_service_list_names_the_counters_calling_each_and_warns_of_none(client, superuser, deposits, loans, counter):
+    client.force_login(superuser)
+    page = client.get("/admin/tickets/service/").content.decode()
+    assert "Counter 1" in page  # deposits
+    assert "No counter: its tickets are never called" in page  # loans, until counter 2 serves it

@@ -24,9 +24,18 @@ class BranchAdmin(admin.ModelAdmin):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "branch", "target_wait_minutes", "active"]
+    list_display = ["code", "name", "branch", "target_wait_minutes", "active", "called_at"]
     list_filter = ["branch", "active"]
     search_fields = ["name", "code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("counters")
+
+    @admin.display(description="Called at")
+    def called_at(self, service):
+        # A service no counter calls still takes tickets at the kiosk, and they would wait all day.
+        names = sorted(counter.name for counter in service.counters.all())
+        return ", ".join(f"Counter {name}" for name in names) if names else "No counter: its tickets are never called"
 
 
 @admin.register(Counter)
