@@ -47,6 +47,27 @@ class DatabaseErrorMiddleware:
         return response
 
 
+class ApiAnswersJsonMiddleware:
+    """Under /api/, Django's own answers for an unknown address (404) or a wrong method (405) are HTML or
+    plain text; the API's contract is JSON for every error, so integrations read them as they read ours."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            return JsonResponse({"error": "Not found."}, status=404)
+        allowed = response.get("Allow", "")
+        answer = JsonResponse({"error": f"Method not allowed: use {allowed}."}, status=405)
+        answer["Allow"] = allowed
+        return answer
+
+
 # A ticket's token is the key to its page: it must not end up in logs.
 TOKEN_IN_PATH = re.compile(r"^(/t/|/api/v1/tickets/|/ws/tickets/)[^/]+")
 request_log = logging.getLogger("frontline.requests")

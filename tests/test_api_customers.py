@@ -200,3 +200,11 @@ def test_an_invalid_field_is_named_as_the_caller_wrote_it(client, deposits):
     response = post(client, "/api/v1/branches/main/tickets/", {"service": "A", "priority": "maybe"})
     assert response.status_code == 400
     assert [detail["field"] for detail in response.json()["details"]] == ["priority"]
+
+
+def test_unknown_addresses_and_wrong_methods_answer_json(client, db):
+    missing = client.get("/api/v1/nope/")
+    assert (missing.status_code, missing.json()) == (404, {"error": "Not found."})
+    wrong = client.get("/api/v1/counters/2/call-next/")
+    assert wrong.status_code == 405 and wrong["Allow"] == "POST"
+    assert wrong.json() == {"error": "Method not allowed: use POST."}
