@@ -178,7 +178,7 @@ def test_tickets_left_unfinished_are_shown_not_hidden(client, deposits, manager)
     assert "Not finished" in page and "never closed" in page
 
 
-def test_counter_and_staff_tables_count_calls_not_issues_or_walk_outs(client, deposits, counter, manager):
+def test_counter_and_staff_tables_count_customers_not_issues_or_walk_outs(client, deposits, counter, manager):
     actions.issue_ticket(deposits, now=at(0))
     actions.call_next(counter, now=at(1))
     client.force_login(manager)
@@ -189,5 +189,5 @@ def test_counter_and_staff_tables_count_calls_not_issues_or_walk_outs(client, de
         return page[start:page.index("</table>", start)]
 
     for caption in ["By counter", "By staff member"]:
-        assert "Called here" in table(caption) and "Walked out" not in table(caption) and "Issued" not in table(caption)
+        assert "Customers" in table(caption) and "Walked out" not in table(caption) and "Issued" not in table(caption)
     assert "Issued" in table("By service") and "Walked out" in table("By service")

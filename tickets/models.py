@@ -116,7 +116,8 @@ class TicketQuerySet(models.QuerySet):
     # The reads below run inside the operations, for every ticket issued or called, so they are
     # written in SQL: Django takes 0.4-1 ms to build and compile each as a QuerySet where the database
     # answers in 0.02-0.2 ms (measured on SQLite with ``manage.py simulate``), and on SQLite the branch's
-    # other writes wait meanwhile. Each states the same rule as the QuerySet methods it names.
+    # other writes wait meanwhile. Each states the same rule as the QuerySet methods it names, and reads
+    # the whole table whatever it is called on: call them on Ticket.objects.
 
     def next_for_counter(self, counter, day):
         """The ticket ``counter`` would call now, locked, or None.

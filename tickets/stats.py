@@ -96,7 +96,7 @@ class InvalidRange(ValueError):
     """A date range the statistics cannot answer; ``str(error)`` says why."""
 
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def date_range(branch, first, last, now=None):
@@ -259,21 +259,34 @@ def served_by_hour(branch, first_day, last_day):
     return dict(served.values_list("finished_hour").annotate(count=Count("id")).order_by())
 
 
-def arrivals_by_weekday_and_hour(branch, first_day, last_day):
+def arrivals_by_weekday_and_hour(branch, first_day, last_day, now=None):
     """Average arrivals per day for each weekday (0 is Monday) and hour, as ``{(weekday, hour): average}``.
 
     The database counts per day and hour; the days of the range are then folded into their weekdays,
-    and each total divided by how many of that weekday the range holds, open or not.
+    and each total divided by how many of that weekday the range holds, open or not. Only hours that
+    have ended count: today's afternoon, not yet come, must not pull Monday's afternoon average down.
     """
-    counts = in_range(Ticket.objects, branch, first_day, last_day).values_list("day", "issued_hour")
-    weekdays = [0] * 7
+    local_now = (now or timezone.now()).astimezone(branch.zone)
+    today, this_hour = local_now.date(), local_now.hour
+
+    def ended(day, hour):
+        return day < today or (day == today and hour < this_hour)
+
+    past_days = [0] * 7
     for offset in range((last_day - first_day).days + 1):
-        weekdays[(first_day + datetime.timedelta(days=offset)).weekday()] += 1
+        day = first_day + datetime.timedelta(days=offset)
+        past_days[day.weekday()] += day < today
+
+    def days(weekday, hour):
+        return past_days[weekday] + (first_day <= today <= last_day and today.weekday() == weekday and hour < this_hour)
+
+    counts = in_range(Ticket.objects, branch, first_day, last_day).values_list("day", "issued_hour")
     totals = {}
     for day, hour, count in counts.annotate(count=Count("id")).order_by():
-        key = (day.weekday(), hour)
-        totals[key] = totals.get(key, 0) + count
-    return {key: total / weekdays[key[0]] for key, total in totals.items()}
+        if ended(day, hour):
+            key = (day.weekday(), hour)
+            totals[key] = totals.get(key, 0) + count
+    return {key: total / days(*key) for key, total in totals.items()}
 
 
 def wait_distribution(branch, first_day, last_day):
