@@ -215,12 +215,12 @@ def test_the_branch_now_shows_the_longest_current_wait(deposits, loans, counter,
     assert now["today"]["issued"] == 3 and now["today"]["waiting"] == 3
 
 
-def test_the_heatmap_counts_only_the_hours_that_have_ended(deposits):
+def test_the_heatmap_counts_only_the_hours_that_have_begun(deposits):
     # Wednesday 17 June at 11:30 Lisbon (10:30 UTC); the Wednesday before is in the range too.
     now = dt.datetime(2026, 6, 17, 10, 30, tzinfo=UTC)
     for moment in [dt.datetime(2026, 6, 10, 8, 0), dt.datetime(2026, 6, 10, 13, 0),  # last week, 9:00 and 14:00
                    dt.datetime(2026, 6, 17, 8, 0), dt.datetime(2026, 6, 17, 10, 15)]:  # today, 9:00 and 11:15
         actions.issue_ticket(deposits, now=moment.replace(tzinfo=UTC))
     arrivals = stats.arrivals_by_weekday_and_hour(deposits.branch, DAY, dt.date(2026, 6, 17), now=now)
-    # 9:00 happened on both Wednesdays; 14:00 only last week, today's is still to come; 11:00 is not over.
-    assert arrivals == {(2, 9): 1.0, (2, 14): 1.0}
+    # 9:00 and 11:00 (under way) began on both Wednesdays; 14:00 only last week, today's is still to come.
+    assert arrivals == {(2, 9): 1.0, (2, 11): 0.5, (2, 14): 1.0}

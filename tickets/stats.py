@@ -264,13 +264,14 @@ def arrivals_by_weekday_and_hour(branch, first_day, last_day, now=None):
 
     The database counts per day and hour; the days of the range are then folded into their weekdays,
     and each total divided by how many of that weekday the range holds, open or not. Only hours that
-    have ended count: today's afternoon, not yet come, must not pull Monday's afternoon average down.
+    have begun count: today's afternoon, not yet come, must not pull Monday's afternoon average down
+    (the hour under way counts, so a range of today shows today so far).
     """
     local_now = (now or timezone.now()).astimezone(branch.zone)
     today, this_hour = local_now.date(), local_now.hour
 
-    def ended(day, hour):
-        return day < today or (day == today and hour < this_hour)
+    def begun(day, hour):
+        return day < today or (day == today and hour <= this_hour)
 
     past_days = [0] * 7
     for offset in range((last_day - first_day).days + 1):
@@ -278,12 +279,12 @@ def arrivals_by_weekday_and_hour(branch, first_day, last_day, now=None):
         past_days[day.weekday()] += day < today
 
     def days(weekday, hour):
-        return past_days[weekday] + (first_day <= today <= last_day and today.weekday() == weekday and hour < this_hour)
+        return past_days[weekday] + (first_day <= today <= last_day and today.weekday() == weekday and hour <= this_hour)
 
     counts = in_range(Ticket.objects, branch, first_day, last_day).values_list("day", "issued_hour")
     totals = {}
     for day, hour, count in counts.annotate(count=Count("id")).order_by():
-        if ended(day, hour):
+        if begun(day, hour):
             key = (day.weekday(), hour)
             totals[key] = totals.get(key, 0) + count
     return {key: total / days(*key) for key, total in totals.items()}
