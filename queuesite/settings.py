@@ -133,8 +133,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    # The pub/sub layer (see the README): each process subscribes once per group and fans the message
-    # out to its own sockets, subscriptions never expire, and redis-py re-subscribes after Redis restarts.
+    # The pub/sub layer (see the README): each process's hub (displays/fanout.py) subscribes once per
+    # group and writes each message to its own sockets; subscriptions never expire, and redis-py
+    # re-subscribes after Redis restarts.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
@@ -143,7 +144,8 @@ if REDIS_URL:
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # One channel per process carries every message its screens hear (displays/fanout.py): room for a burst.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": 10000}}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -47,7 +47,7 @@ async def test_display_and_phone_hear_a_call_made_by_a_signed_in_teller(daphne, 
 
         call = await next_message(display, "called")
         assert (call["number"], call["counter"]) == ("A001", "1")
-        update = await next_message(phone, "update")
+        update = await next_message(phone, "ticket")
         assert (update["status"], update["counter"]) == ("called", "1")
 
 

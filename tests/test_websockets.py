@@ -15,7 +15,7 @@ from tickets.state import branch_state, ticket_state
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = [(b"origin", b"http://localhost")]
-STATE_KEYS = ["services", "counters", "recent_calls", "branch", "name", "time_zone", "speak_calls"]
+STATE_KEYS = ["services", "counters", "recent_calls", "branch", "name", "time_zone", "speak_calls", "queue", "today"]
 
 
 async def connect(path, headers=ORIGIN):
@@ -109,7 +109,19 @@ async def test_a_display_of_another_branch_hears_nothing(branch, other_branch, d
     await elsewhere.disconnect()
 
 
-async def test_phone_hears_its_place_fall_and_then_its_call(branch, deposits, counter, teller):
+def place_in(message, number, service):
+    """Where a phone finds its place in a branch message, as static/js/ticket.js does."""
+    ahead = 0
+    for entry in message["queue"]:
+        if entry["service"] != service:
+            continue
+        if entry["number"] == number:
+            return ahead + 1, entry["estimated_wait"]
+        ahead += 1
+    return None
+
+
+async def test_phone_finds_its_place_in_the_branch_message_and_hears_its_own_call(branch, deposits, counter, teller):
     first = await sync_to_async(actions.issue_ticket)(deposits)
     mine = await sync_to_async(actions.issue_ticket)(deposits)
     phone = await connect(f"/ws/tickets/{mine.token}/")
@@ -120,20 +132,47 @@ async def test_phone_hears_its_place_fall_and_then_its_call(branch, deposits, co
 
     await sync_to_async(actions.call_next)(counter, by=teller)  # calls the first customer
     moved = await receive(phone)
-    assert (moved["status"], moved["position"]) == ("waiting", 1)
+    assert (moved["type"], moved["number"], moved["seq"]) == ("called", "A001", snapshot["seq"] + 1)
+    # The same place and estimate as the ticket's own state says now.
+    fresh = await sync_to_async(lambda: ticket_state(Ticket.objects.get(pk=mine.pk)))()
+    assert place_in(moved, "A002", "A") == (1, fresh["estimated_wait"]) and fresh["position"] == 1
+    assert await phone.receive_nothing(timeout=0.2)  # nothing of the first customer's own ticket
 
     await sync_to_async(actions.call_next)(counter, by=teller)  # serves the first, calls me
     called = await receive(phone)
-    assert (called["status"], called["counter"], called["position"]) == ("called", "1", None)
-    assert first.token != mine.token
+    assert (called["type"], called["status"], called["counter"], called["position"]) == ("ticket", "called", "1", None)
+    assert called["token"] == mine.token
+    branch_message = await receive(phone)
+    assert branch_message["seq"] == called["seq"] and place_in(branch_message, "A002", "A") is None
+    assert first.token not in json.dumps(branch_message)
     await phone.disconnect()
 
 
-async def test_phone_of_another_ticket_hears_nothing_of_a_normal_issue(branch, deposits):
+async def test_no_message_a_phone_hears_carries_another_tickets_token(branch, deposits, loans, counter, teller):
+    mine = await sync_to_async(actions.issue_ticket)(deposits)
+    others = [await sync_to_async(actions.issue_ticket)(service) for service in (deposits, loans, deposits)]
+    phone = await connect(f"/ws/tickets/{mine.token}/")
+    heard = [await receive(phone)]
+    await sync_to_async(actions.call_next)(counter, by=teller)
+    await sync_to_async(actions.transfer)(counter, loans)
+    await sync_to_async(actions.call_next)(counter, by=teller)
+    await sync_to_async(actions.cancel)(others[-1])
+    while not await phone.receive_nothing(timeout=0.3):
+        heard.append(await receive(phone))
+    text = json.dumps(heard)
+    assert len(heard) > 5 and mine.token in text
+    assert not any(other.token in text for other in others)
+    await phone.disconnect()
+
+
+async def test_a_phone_hears_every_move_of_its_branch_once(branch, deposits, loans):
     mine = await sync_to_async(actions.issue_ticket)(deposits)
     phone = await connect(f"/ws/tickets/{mine.token}/")
-    await receive(phone)
-    await sync_to_async(actions.issue_ticket)(deposits)
+    seq = (await receive(phone))["seq"]
+    await sync_to_async(actions.issue_ticket)(loans)
+    issued = await receive(phone)
+    assert (issued["type"], issued["event"], issued["seq"]) == ("update", "issued", seq + 1)
+    assert [service["waiting"] for service in issued["services"]] == [1, 1]
     assert await phone.receive_nothing(timeout=0.3)
     await phone.disconnect()
 

@@ -37,14 +37,17 @@ def unannounced():
         _announcing.reset(token)
 
 
-def _announce(event, branch_id, *, services=(), tickets=(), counter=None, call=None):
-    """After commit, tell the live screens what changed; never for a transaction that rolled back."""
+def _announce(event, branch_id, *, tickets=(), counter=None, call=None, tell_holders=True):
+    """After commit, tell the live screens what changed; never for a transaction that rolled back.
+
+    ``tickets`` are those whose own status changed: their holders' phones hear it, unless ``tell_holders``
+    is off (a ticket issued a moment ago has no phone page open yet).
+    """
     from displays.broadcast import queue_changed
 
     if not _announcing.get():
         return
-    service_ids = sorted({service.pk if hasattr(service, "pk") else service for service in services})
-    tokens = sorted({ticket.token for ticket in tickets})
+    tokens = sorted({ticket.token for ticket in tickets}) if tell_holders else []
     counter_id = counter.pk if counter else None
     call_id = call.pk if call else None
     # One line per operation for the operators: ids and ticket numbers, never anything a customer typed.
@@ -54,7 +57,7 @@ def _announce(event, branch_id, *, services=(), tickets=(), counter=None, call=N
     )
     transaction.on_commit(
         lambda: queue_changed(
-            event, branch_id, service_ids=service_ids, tokens=tokens, counter_id=counter_id, call_id=call_id
+            event, branch_id, tokens=tokens, counter_id=counter_id, call_id=call_id
         )
     )
 
@@ -109,7 +112,7 @@ def issue_ticket(service, *, priority=False, now=None):
             quoted_wait=estimated_wait(ahead, queue_pace(service, now)),
         )
         # A priority ticket moves everyone behind it back; a normal one only joins the end.
-        _announce("issued", branch.pk, services=[service] if priority else [], tickets=[ticket])
+        _announce("issued", branch.pk, tickets=[ticket], tell_holders=False)
     return ticket
 
 
@@ -185,7 +188,6 @@ def call_next(counter, *, by=None, now=None):
         _announce(
             "called",
             counter.branch_id,
-            services=[ticket.service_id] + [t.service_id for t in finished],
             tickets=[ticket, *finished],
             counter=counter,
             call=ticket,
@@ -209,7 +211,7 @@ def _close_called(counter, status, by, now, event):
     with transaction.atomic():
         counter, ticket = _lock_counter_with_ticket(counter)
         _finish(ticket, status, by, now, counter.branch)
-        _announce(event, counter.branch_id, services=[ticket.service_id], tickets=[ticket], counter=counter)
+        _announce(event, counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
 
 
@@ -235,10 +237,9 @@ def transfer(counter, to_service, *, by=None, now=None):
             raise errors.InvalidTransfer(f"{to_service.name} is not open for transfers in this branch.")
         if to_service.pk == ticket.service_id:
             raise errors.InvalidTransfer(f"{ticket.number} is already in {to_service.name}.")
-        from_service_id = ticket.service_id
         Transfer.objects.create(
             ticket=ticket,
-            from_service_id=from_service_id,
+            from_service_id=ticket.service_id,
             to_service=to_service,
             counter=counter,
             called_at=ticket.called_at,
@@ -251,13 +252,7 @@ def transfer(counter, to_service, *, by=None, now=None):
         ticket.queued_at = now
         ticket.counter = None
         ticket.save(update_fields=["status", "service", "lane", "queued_at", "counter"])
-        _announce(
-            "transferred",
-            counter.branch_id,
-            services=[from_service_id, to_service.pk],
-            tickets=[ticket],
-            counter=counter,
-        )
+        _announce("transferred", counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
 
 
@@ -270,7 +265,7 @@ def cancel(ticket, *, now=None):
         if ticket.status != Ticket.Status.WAITING:
             raise errors.InvalidTransition(ticket, "cancelled")
         _finish(ticket, Ticket.Status.CANCELLED, None, now, ticket.branch)
-        _announce("cancelled", ticket.branch_id, services=[ticket.service_id], tickets=[ticket])
+        _announce("cancelled", ticket.branch_id, tickets=[ticket])
     return ticket
 
 
@@ -284,7 +279,7 @@ def _set_counter_status(counter, status, event, allowed_from):
             raise errors.CounterBusy(counter, current)
         counter.status = status
         counter.save(update_fields=["status"])
-        _announce(event, counter.branch_id, services=counter.services.all(), counter=counter)
+        _announce(event, counter.branch_id, counter=counter)
     return counter
 
 

@@ -4,11 +4,13 @@ Every screen that connects, every API answer and every live update is made by th
 so a screen that re-syncs from a snapshot shows exactly what the API says.
 """
 
+import datetime
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from .estimates import estimated_wait, queue_pace
-from .models import Counter, Service, Ticket, Transfer
+from .models import Counter, Ticket, Transfer
 
 RECENT_CALLS = 8
 
@@ -18,30 +20,75 @@ def iso(moment, branch):
     return moment.astimezone(branch.zone).isoformat() if moment else None
 
 
-def service_rows(branch, now):
+def queue_rows(branch, now):
+    """Every ticket waiting today, in the order the branch will call them, each with its place's estimate.
+
+    One list for the whole branch: a phone finds its own place in it (1 + the tickets before it in its
+    service), a console the tickets its counter's services will call, so a queue move is one message for
+    every screen rather than one per waiting phone. Numbers only: a token never leaves its holder.
+    Also returns the services' rows, whose waiting counts and estimates come from the same reading.
+    """
     today = branch.business_day(now)
-    # Through the branch's own manager, each service knows its branch: the estimate reads its zone.
-    services = branch.services.filter(active=True).annotate(
-        waiting=Count("tickets", filter=Q(tickets__status=Ticket.Status.WAITING, tickets__day=today))
+    services = {service.pk: service for service in branch.services.all()}
+    paces = {}
+
+    def pace_of(service_id):
+        if service_id not in paces:
+            paces[service_id] = queue_pace(services[service_id], now)
+        return paces[service_id]
+
+    waiting = (
+        Ticket.objects.in_queue(today)
+        .filter(branch=branch)
+        .in_queue_order()
+        .values_list("number", "service_id", "lane", "priority", "issued_at", "queued_at", "wait_seconds")
     )
-    return [
+    queue, ahead, since = [], {}, {}
+    for number, service_id, lane, priority, issued_at, queued_at, waited in waiting:
+        place = ahead.get(service_id, 0)
+        ahead[service_id] = place + 1
+        # A transferred ticket has waited its earlier queues too: its wait began that much before it joined this one.
+        began = queued_at - datetime.timedelta(seconds=waited or 0)
+        since[service_id] = min(since.get(service_id, began), began)
+        queue.append(
+            {
+                "number": number,
+                "service": services[service_id].code,
+                "priority": priority,
+                "transferred": lane == Ticket.Lane.TRANSFERRED,
+                "issued_at": iso(issued_at, branch),
+                "estimated_wait": estimated_wait(place, pace_of(service_id)),
+            }
+        )
+    rows = [
         {
             "code": service.code,
             "name": service.name,
-            "waiting": service.waiting,
-            "estimated_wait": estimated_wait(service.waiting, queue_pace(service, now)),
+            "waiting": ahead.get(service.pk, 0),
+            "estimated_wait": estimated_wait(ahead.get(service.pk, 0), pace_of(service.pk)),
             "target_wait": service.target_wait_minutes * 60,
+            "waiting_since": iso(since.get(service.pk), branch),
         }
-        for service in services
+        for service in services.values()
+        if service.active
     ]
+    return rows, queue
 
 
-def counter_rows(branch):
+def counter_rows(branch, now):
     counters = Counter.objects.filter(branch=branch).prefetch_related("services")
     serving = {
         ticket.counter_id: ticket
         for ticket in Ticket.objects.called().filter(branch=branch).select_related("service")
     }
+    served_today = dict(
+        Ticket.objects.filter(
+            branch=branch, status=Ticket.Status.SERVED, finished_at__gte=branch.day_start(branch.business_day(now))
+        )
+        .values_list("counter_id")
+        .annotate(Count("id"))
+        .order_by()
+    )
     rows = []
     for counter in counters:
         ticket = serving.get(counter.pk)
@@ -51,9 +98,11 @@ def counter_rows(branch):
                 "name": counter.name,
                 "status": counter.status,
                 "services": [service.code for service in counter.services.all()],
+                "served_today": served_today.get(counter.pk, 0),
                 "serving": {
                     "number": ticket.number,
                     "service": ticket.service.code,
+                    "priority": ticket.priority,
                     "called_at": iso(ticket.called_at, branch),
                 }
                 if ticket
@@ -61,6 +110,12 @@ def counter_rows(branch):
             }
         )
     return rows
+
+
+def today_counts(branch, now):
+    """Today's tickets so far: issued, and how many are in each status now."""
+    statuses = {status.value: Count("id", filter=Q(status=status)) for status in Ticket.Status}
+    return Ticket.objects.filter(branch=branch, day=branch.business_day(now)).aggregate(issued=Count("id"), **statuses)
 
 
 def recent_calls(branch, now):
@@ -92,34 +147,35 @@ def recent_calls(branch, now):
 
 
 def branch_state(branch, now=None):
-    """The branch now: waiting and estimates per service, what each counter does, the latest calls."""
+    """The branch now: waiting and estimates per service, what each counter does, the latest calls, who waits in
+    which order, and today's counts: everything any of the branch's screens shows, in one message."""
     now = now or timezone.now()
+    services, queue = queue_rows(branch, now)
     return {
         "branch": branch.slug,
         "name": branch.name,
         "time_zone": branch.time_zone,
         "speak_calls": branch.speak_calls,
-        "services": service_rows(branch, now),
-        "counters": counter_rows(branch),
+        "services": services,
+        "counters": counter_rows(branch, now),
         "recent_calls": recent_calls(branch, now),
+        "queue": queue,
+        "today": today_counts(branch, now),
     }
 
 
-def ticket_state(ticket, now=None, *, queue=None):
+def ticket_state(ticket, now=None):
     """One ticket as its holder sees it: status, place in the queue, estimate, counter.
 
-    ``queue`` is ``(position, queue_pace)`` when the caller already knows them
-    (see waiting_ticket_states); otherwise they are looked up.
+    Its place and estimate are the ones queue_rows gives its number, read for this ticket alone.
     """
     now = now or timezone.now()
     branch = ticket.branch
     position = estimate = None
     expired = ticket.is_expired(now)
     if ticket.status == Ticket.Status.WAITING and not expired:
-        if queue is None:
-            queue = Ticket.objects.ahead_of(ticket).count() + 1, queue_pace(ticket.service, now)
-        position, pace = queue
-        estimate = estimated_wait(position - 1, pace)
+        position = Ticket.objects.ahead_of(ticket).count() + 1
+        estimate = estimated_wait(position - 1, queue_pace(ticket.service, now))
     return {
         "number": ticket.number,
         "token": ticket.token,
@@ -140,15 +196,3 @@ def ticket_state(ticket, now=None, *, queue=None):
         "expired": expired,
         "url": f"/t/{ticket.token}/",
     }
-
-
-def waiting_ticket_states(service_ids, now=None):
-    """The state of every ticket waiting in these services, by token, in one pass per service."""
-    now = now or timezone.now()
-    states = {}
-    for service in Service.objects.filter(pk__in=service_ids).select_related("branch"):
-        pace = queue_pace(service, now)
-        queue = Ticket.objects.in_queue(service.branch.business_day(now)).filter(service=service).in_queue_order()
-        for position, ticket in enumerate(queue.select_related("branch", "service", "counter", "feedback"), 1):
-            states[ticket.token] = ticket_state(ticket, now, queue=(position, pace))
-    return states

@@ -301,33 +301,23 @@ def wait_distribution(branch, first_day, last_day):
 
 
 def branch_now(branch, now=None):
-    """The branch now, for its manager: the live state, the longest current wait per service, today so far."""
+    """The branch now, for its manager: the live state (see branch_state) with the longest current waits
+    worked out for the first paint; the live updates carry the same state and count up from ``waiting_since``."""
     now = now or timezone.now()
-    today = branch.business_day(now)
     state = branch_state(branch, now)
-    longest = {}
-    # A waiting ticket has waited its earlier queues (if transferred) plus its time in this one.
-    for code, waited, queued_at in (
-        Ticket.objects.in_queue(today).filter(branch=branch).values_list("service__code", "wait_seconds", "queued_at")
-    ):
-        current = (waited or 0) + (now - queued_at).total_seconds()
-        longest[code] = max(longest.get(code, 0), current)
     for service in state["services"]:
-        service["longest_wait"] = longest.get(service["code"])
-        # When a wait that long began, so the page can keep counting it up between updates.
-        service["waiting_since"] = now - datetime.timedelta(seconds=longest[service["code"]]) if service["code"] in longest else None
-    statuses = {status.value: Count("id", filter=Q(status=status)) for status in Ticket.Status}
-    today_counts = Ticket.objects.filter(branch=branch, day=today).aggregate(issued=Count("id"), **statuses)
-    counters = state["counters"]
-    for counter in counters:
+        since = service["waiting_since"] and datetime.datetime.fromisoformat(service["waiting_since"])
+        service["waiting_since"] = since or None
+        service["longest_wait"] = (now - since).total_seconds() if since else None
+    for counter in state["counters"]:
         if counter["serving"]:
             counter["serving"]["since"] = datetime.datetime.fromisoformat(counter["serving"]["called_at"])
+    waits = [service["longest_wait"] for service in state["services"] if service["longest_wait"] is not None]
     return {
         **state,
         "now": now,
-        "longest_wait": max(longest.values(), default=None),
+        "longest_wait": max(waits, default=None),
         "waiting_since": min((s["waiting_since"] for s in state["services"] if s["waiting_since"]), default=None),
-        "today": today_counts,
     }
 
 

@@ -13,6 +13,7 @@
     var socket = null;
     var attempt = 0;
     var lastSeq = null;
+    var snapshotSeq = null;
     var watchdog = null;
     var retryTimer = null;
 
@@ -63,28 +64,29 @@
             window.location.reload();
             return;
           }
-          lastSeq = message.seq;
+          lastSeq = snapshotSeq = message.seq;
           status(true);
           handlers.onSnapshot(message);
           return;
         }
-        var gapsMatter = handlers.gapsMatter !== false;
         if (message.type === "heartbeat") {
           // A beat carries the branch's latest sequence number: if ours differs, we missed something.
-          // A phone hears only some of the branch's messages, so for it a difference only means the
-          // branch moved since it last heard: it asks once, and the snapshot brings it level.
           if (lastSeq !== null && message.seq !== lastSeq) sync();
           return;
         }
         if (lastSeq !== null && typeof message.seq === "number") {
-          if (message.seq === lastSeq) return; // already in the snapshot
+          // Every screen hears every change of its branch, numbered in turn; a phone also hears its own
+          // ticket's message, which carries the same number as the branch's message for that change.
+          // Already in the snapshot (a change made while it was built reaches the screen after it).
+          if (message.seq <= snapshotSeq) return;
           if (message.seq < lastSeq) {
-            // Older than what we show: the counter restarted (a cache restart) or it raced the snapshot.
+            // Older than what we show: the counter restarted (a cache restart); a restart to below the
+            // snapshot's number is caught by the next heartbeat.
             lastSeq = null;
             sync();
             return;
           }
-          if (gapsMatter && message.seq > lastSeq + 1) sync();
+          if (message.seq > lastSeq + 1) sync();
           lastSeq = message.seq;
         }
         handlers.onMessage(message);

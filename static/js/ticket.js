@@ -32,7 +32,6 @@
   }
 
   F.connect("/ws/tickets/" + page.dataset.token + "/", {
-    gapsMatter: false,
     onSnapshot: function (state) {
       // A snapshot comes on (re)connecting and after a missed message: redraw from the server's page
       // when anything the page shows differs from what it showed (status, place, estimate, counter).
