@@ -17,7 +17,6 @@ urlpatterns = [
     path("b/<slug:slug>/join/", views.join, name="join"),
     path("b/<slug:slug>/display/", display, name="display"),
     path("b/<slug:slug>/stats/", dashboard.dashboard, name="dashboard"),
-    path("b/<slug:slug>/stats/now/", dashboard.dashboard_now, name="dashboard-now"),
     path("b/<slug:slug>/stats/tickets.csv", dashboard.tickets_csv, name="dashboard-tickets-csv"),
     path("b/<slug:slug>/stats/summary.csv", dashboard.summary_csv, name="dashboard-summary-csv"),
     path("t/<token:token>/", views.ticket, name="ticket"),

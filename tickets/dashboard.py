@@ -15,7 +15,7 @@ from django.utils import timezone
 from . import charts, stats
 from .models import Branch, Ticket, Transfer
 from .permissions import is_manager_of
-from .state import iso
+from .state import branch_state, iso
 
 NOTES_SHOWN = 100
 RATINGS = [1, 2, 3, 4, 5]
@@ -43,6 +43,14 @@ def _rating(value):
     return int(value) if value in {str(r) for r in RATINGS} else None
 
 
+def now_part(branch):
+    """The Now part's first paint, from the live state dashboard.js redraws it from on every message."""
+    now = timezone.now()
+    state = branch_state(branch, now)
+    began = [service["waiting_since"] for service in state["services"] if service["waiting_since"]]
+    return {**state, "now": now, "waiting_since": min(began, key=datetime.datetime.fromisoformat, default=None)}
+
+
 @login_required
 def dashboard(request, slug):
     branch = manager_branch(request, slug)
@@ -56,7 +64,7 @@ def dashboard(request, slug):
     figures = stats.branch_stats(branch, first, last)
     context = {
         "branch": branch,
-        "now": stats.branch_now(branch),
+        "now": now_part(branch),
         "figures": figures,
         "charts": charts.dashboard_charts(
             figures,
@@ -77,13 +85,6 @@ def dashboard(request, slug):
         "error": error,
     }
     return render(request, "tickets/dashboard.html", context, status=400 if error else 200)
-
-
-@login_required
-def dashboard_now(request, slug):
-    """Only the dashboard's live "Now" part: what the page fetches on every change in the branch."""
-    branch = manager_branch(request, slug)
-    return render(request, "tickets/_dashboard_now.html", {"branch": branch, "now": stats.branch_now(branch)})
 
 
 # --- CSV ------------------------------------------------------------------------------------------

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import actions, errors
-from .models import Counter, Service, Ticket
+from .models import Counter, Service
 from .permissions import branches_of, is_manager_of, is_staff_of
+from .state import branch_state
 
 
 def _staff_counter(request, counter_id):
@@ -28,24 +29,32 @@ def choose_counter(request):
     return render(request, "tickets/staff_choose.html", {"counters": counters, "managed": managed})
 
 
+def console_view(state, counter_id):
+    """What one counter's console shows, read from the branch's live state as console.js reads it:
+    the counter's row, the tickets its services will call, in call order, and which variants apply."""
+    row = next(row for row in state["counters"] if row["id"] == counter_id)
+    waiting = [ticket for ticket in state["queue"] if ticket["service"] in row["services"]]
+    shown = [
+        "serving" if row["serving"] else "idle",
+        "open" if row["status"] == Counter.Status.OPEN else "stopped",
+        "waiting" if waiting else "nobody",
+    ]
+    return {"row": row, "waiting": waiting, "shown": shown}
+
+
 @login_required
 def console(request, counter_id):
     counter = _staff_counter(request, counter_id)
     branch = counter.branch
-    now = timezone.now()
-    services = counter.services.all()
+    state = branch_state(branch)
     context = {
         "counter": counter,
-        "current": Ticket.objects.called().filter(counter=counter).select_related("service").first(),
-        "waiting": Ticket.objects.in_queue(branch.business_day(now))
-        .for_services(services)
-        .in_queue_order()
-        .select_related("service"),
-        "served_today": Ticket.objects.filter(
-            counter=counter, status=Ticket.Status.SERVED, finished_at__gte=branch.day_start(branch.business_day(now))
-        ).count(),
+        "branch": branch,
+        **console_view(state, counter.pk),
+        # Every service by code, the inactive too: a ticket may still wait in a service just switched off.
+        "service_names": {service.code: service.name for service in branch.services.all()},
         "transfer_to": Service.objects.filter(branch=branch, active=True),
-        "now": now,
+        "now": timezone.now(),
     }
     return render(request, "tickets/staff_console.html", context)
 

@@ -61,10 +61,26 @@ def ticket_print(request, token):
     return render(request, "tickets/print.html", context)
 
 
+def ticket_shows(state):
+    """Which variants of the phone page apply: its state, and what the holder may do (ticket.js: shows)."""
+    over = state["expired"] or state["status"] in Ticket.CLOSED_STATUSES
+    if state["status"] == Ticket.Status.WAITING and not state["expired"]:
+        action = "cancel"
+    elif state["has_feedback"]:
+        action = "thanked"
+    else:
+        action = "feedback" if over else None
+    return ["expired" if state["expired"] else state["status"], action]
+
+
+def _ticket_page(request, ticket, form, status=200):
+    context = _ticket_context(request, ticket)
+    context.update(form=form, shown=ticket_shows(context["state"]))
+    return render(request, "tickets/ticket.html", context, status=status)
+
+
 def ticket(request, token):
-    ticket = _holder_ticket(token)
-    form = FeedbackForm()
-    return render(request, "tickets/ticket.html", {**_ticket_context(request, ticket), "form": form})
+    return _ticket_page(request, _holder_ticket(token), FeedbackForm())
 
 
 @require_POST
@@ -93,6 +109,5 @@ def ticket_feedback(request, token):
             messages.success(request, "Thank you for your feedback.")
             return redirect("ticket", token=token)
     # Show the form again with what the customer typed, so nothing they wrote is lost.
-    context = {**_ticket_context(request, ticket), "form": form}
-    return render(request, "tickets/ticket.html", context, status=400)
+    return _ticket_page(request, ticket, form, status=400)
 

@@ -111,18 +111,73 @@
   window.Frontline = window.Frontline || {};
   window.Frontline.connect = connect;
 
-  // Seconds as people say them, the same words the server renders.
+  // The page's vocabulary (tickets/words.py, given by base.html), so the scripts say what the server renders.
+  var words = null;
+  window.Frontline.words = function () {
+    if (!words) {
+      var data = document.getElementById("words");
+      words = data ? JSON.parse(data.textContent) : {};
+    }
+    return words;
+  };
+
+  // The phrase `key` with its {placeholders} filled from `values`, as words.say does on the server.
+  window.Frontline.say = function (key, values) {
+    var phrase = window.Frontline.words()[key];
+    if (phrase === undefined) return "";
+    return phrase.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  };
+
+  // Seconds as people say them, the same words the server renders (words.minutes).
   window.Frontline.minutes = function (seconds) {
-    if (seconds === null || seconds === undefined) return "–";
-    if (seconds < 60) return "under 1 min";
+    var say = window.Frontline.say;
+    if (seconds === null || seconds === undefined) return say("unknown");
+    if (seconds < 60) return say("under_a_minute");
     var total = Math.round(seconds / 60);
     var hours = Math.floor(total / 60), mins = total % 60;
-    return hours ? hours + " h " + (mins < 10 ? "0" : "") + mins + " min" : mins + " min";
+    if (hours) return say("hours", { hours: hours, minutes: (mins < 10 ? "0" : "") + mins });
+    return say("minutes", { minutes: mins });
   };
 
   window.Frontline.about = function (seconds) {
-    var said = window.Frontline.minutes(seconds);
-    return /^[0-9]/.test(said) ? "about " + said : said;
+    if (seconds === null || seconds === undefined || seconds < 60) return window.Frontline.minutes(seconds);
+    return window.Frontline.say("about", { duration: window.Frontline.minutes(seconds) });
+  };
+
+  // Seconds from an ISO moment of the server's state until now, never below zero.
+  window.Frontline.secondsSince = function (iso) {
+    return Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  };
+
+  // Variants drawn once by the template: show the elements under `root` whose data-when names one of
+  // `names`, hide the others (the same rule the template applies on the first paint).
+  window.Frontline.show = function (root, names) {
+    root.querySelectorAll("[data-when]").forEach(function (node) {
+      node.hidden = !node.dataset.when.split(" ").some(function (name) { return names.indexOf(name) !== -1; });
+    });
+  };
+
+  // Put `text` in every text slot named `name` under `root`.
+  window.Frontline.fill = function (root, name, text) {
+    root.querySelectorAll('[data-slot="' + name + '"]').forEach(function (node) { node.textContent = text; });
+  };
+
+  // A timestamp shown as a ticking duration ("at the counter for 4 min"); none: the dash, and no ticking.
+  window.Frontline.since = function (node, iso) {
+    if (iso) {
+      node.dataset.since = iso;
+      node.textContent = window.Frontline.minutes(window.Frontline.secondsSince(iso));
+    } else {
+      delete node.dataset.since;
+      node.textContent = window.Frontline.say("unknown");
+    }
+  };
+
+  // A copy of a <template>'s one element: rows are drawn from the same partial the server renders.
+  window.Frontline.clone = function (id) {
+    return document.getElementById(id).content.firstElementChild.cloneNode(true);
   };
 
   // A short two-note chime made by the browser itself: no audio file, works offline.
@@ -153,4 +208,12 @@
     if (text !== undefined) node.textContent = text;
     return node;
   };
+
+  // Durations keep counting between updates, from the server's own timestamps.
+  setInterval(function () {
+    document.querySelectorAll("[data-since]").forEach(function (node) {
+      var seconds = (Date.now() - Date.parse(node.dataset.since)) / 1000;
+      if (!isNaN(seconds)) node.textContent = window.Frontline.minutes(Math.max(0, seconds));
+    });
+  }, 15000);
 })();

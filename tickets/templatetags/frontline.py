@@ -1,26 +1,45 @@
+import datetime
+
 from django import template
+from django.utils.html import format_html, json_script
+from django.utils.safestring import mark_safe
+
+from tickets import words
 
 register = template.Library()
 
+minutes = register.filter("minutes", words.minutes)
+about = register.filter("about", words.about)
+
+
+@register.simple_tag
+def say(key, **values):
+    """``{% say "position" n=3 %}``: a phrase of tickets/words.py, the one the page's script says too."""
+    return words.say(key, **values)
+
+
+@register.simple_tag
+def words_json():
+    """The vocabulary for the page's scripts, as data (no inline script runs: see STYLE.md rule 12)."""
+    return json_script(words.WORDS, "words")
+
 
 @register.filter
-def minutes(seconds):
-    """Seconds as a person says them: "under 1 min", "12 min", "1 h 05 min"; a dash when unknown."""
-    if seconds is None or seconds == "":
-        return "–"
-    seconds = int(seconds)
-    if seconds < 60:
-        return "under 1 min"
-    total = round(seconds / 60)
-    hours, mins = divmod(total, 60)
-    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+def status_word(status):
+    return words.WORDS["counter_status"].get(status, status)
 
 
 @register.filter
-def about(seconds):
-    """An estimate as said aloud: "about 12 min", "under 1 min", or a dash when nobody can tell."""
-    said = minutes(seconds)
-    return f"about {said}" if said[0].isdigit() else said
+def mark(row):
+    """" · transferred" or " · priority" after a waiting ticket's service (a queue row of branch_state);
+    nothing for no row (the empty row a page's <template> gives its script)."""
+    return words.ticket_mark(row["transferred"], row["priority"]) if row else ""
+
+
+@register.filter
+def service_name(code, names):
+    """A service's name from its code, the code itself for a service the page was not told of (console.js: nameOf)."""
+    return names.get(code, code) if code else ""
 
 
 @register.filter
@@ -30,10 +49,22 @@ def percent(fraction):
 
 @register.filter
 def since(moment, now):
-    """Seconds from ``moment`` to ``now``."""
-    return (now - moment).total_seconds() if moment and now else None
+    """Seconds from ``moment`` (a datetime, or the ISO text the live state carries) to ``now``."""
+    if not moment or not now:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.datetime.fromisoformat(moment)
+    return (now - moment).total_seconds()
 
 
 @register.filter
 def get_key(row, key):
-    return row.get(key)
+    return row.get(key) if row else None
+
+
+@register.simple_tag
+def when(shown, names):
+    """``{% when shown "serving" %}``: marks a variant the script shows or hides (Frontline.show), hidden now
+    unless one of its space-separated ``names`` is in ``shown``, so the first paint follows the script's rule."""
+    hidden = not set(names.split()) & set(shown)
+    return format_html('data-when="{}"{}', names, mark_safe(" hidden") if hidden else "")

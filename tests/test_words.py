@@ -1,0 +1,28 @@
+"""One vocabulary: the templates' filters and the words given to the pages' scripts are tickets/words.py."""
+
+import json
+import re
+
+from tickets import words
+from tickets.templatetags import frontline
+
+
+def test_durations_are_said_with_the_words_of_the_vocabulary(monkeypatch):
+    assert [frontline.minutes(s) for s in (None, 30, 720, 3900)] == ["–", "under 1 min", "12 min", "1 h 05 min"]
+    assert [frontline.about(s) for s in (None, 30, 720)] == ["–", "under 1 min", "about 12 min"]
+    monkeypatch.setitem(words.WORDS, "minutes", "{minutes} Min.")
+    monkeypatch.setitem(words.WORDS, "about", "etwa {duration}")
+    assert (frontline.minutes(720), frontline.about(720)) == ("12 Min.", "etwa 12 Min.")
+
+
+def test_every_page_gives_its_scripts_the_same_vocabulary(client, branch):
+    page = client.get("/b/main/display/").content.decode()
+    given = re.search(r'<script id="words" type="application/json">(.*?)</script>', page).group(1)
+    assert json.loads(given) == words.WORDS
+
+
+def test_a_waiting_ticket_is_marked_transferred_before_priority():
+    row = {"transferred": True, "priority": True}
+    assert frontline.mark(row) == words.WORDS["transferred"]
+    assert frontline.mark({"transferred": False, "priority": True}) == words.WORDS["priority"]
+    assert frontline.mark(None) == ""

@@ -1,0 +1,61 @@
+"""The words the live screens say, in one place: the templates render them and the scripts are given them.
+
+A page draws its first paint with these phrases and passes the same dict to its script
+(``{% words_json %}`` in base.html), so a screen redrawn from a websocket message says exactly what a fresh
+load says. Placeholders are ``{name}`` fields, filled by ``say`` here and by ``Frontline.say`` in live.js.
+A later change wraps each phrase in gettext; nothing else needs to move for that.
+"""
+
+WORDS = {
+    # Durations, as people say them.
+    "unknown": "–",
+    "under_a_minute": "under 1 min",
+    "minutes": "{minutes} min",
+    "hours": "{hours} h {minutes} min",  # minutes zero-padded: "1 h 05 min"
+    "about": "about {duration}",
+    # The phone.
+    "position": "You are number {n} in line",
+    "your_turn_title": "Your turn: counter {counter}",
+    "served": "You have been served at counter {counter}. Thank you for your visit.",
+    "no_show": "You were called to counter {counter} but we missed you. Please take a new ticket if you still need us.",
+    # The console and the dashboard.
+    "counter": "Counter {name}",
+    "priority": " · priority",
+    "transferred": " · transferred",
+    "waiting_for_counter": "Waiting for this counter ({n})",
+    "resume": "Resume",
+    "open_counter": "Open counter",
+    "counter_status": {"open": "open", "paused": "paused", "closed": "closed"},
+}
+
+
+def say(key, **values):
+    """The phrase ``key`` with its placeholders filled."""
+    return WORDS[key].format(**values)
+
+
+def minutes(seconds):
+    """Seconds as a person says them: "under 1 min", "12 min", "1 h 05 min"; a dash when unknown."""
+    if seconds is None or seconds == "":
+        return WORDS["unknown"]
+    seconds = int(seconds)
+    if seconds < 60:
+        return WORDS["under_a_minute"]
+    hours, mins = divmod(round(seconds / 60), 60)
+    if hours:
+        return say("hours", hours=hours, minutes=f"{mins:02d}")
+    return say("minutes", minutes=mins)
+
+
+def about(seconds):
+    """An estimate as said aloud: "about 12 min"; "under 1 min" and the dash are said as they are."""
+    if seconds is None or seconds == "" or int(seconds) < 60:
+        return minutes(seconds)
+    return say("about", duration=minutes(seconds))
+
+
+def ticket_mark(transferred, priority):
+    """What follows a waiting ticket's service: a transfer is said before priority, as the queue orders them."""
+    if transferred:
+        return WORDS["transferred"]
+    return WORDS["priority"] if priority else ""
