@@ -10,6 +10,8 @@ from tickets.templatetags import frontline
 def test_durations_are_said_with_the_words_of_the_vocabulary(monkeypatch):
     assert [frontline.minutes(s) for s in (None, 30, 720, 3900)] == ["–", "under 1 min", "12 min", "1 h 05 min"]
     assert [frontline.about(s) for s in (None, 30, 720)] == ["–", "under 1 min", "about 12 min"]
+    # Half a minute up, as the scripts' Math.round says it.
+    assert [frontline.minutes(s) for s in (150, 89, 90)] == ["3 min", "1 min", "2 min"]
     monkeypatch.setitem(words.WORDS, "minutes", "{minutes} Min.")
     monkeypatch.setitem(words.WORDS, "about", "etwa {duration}")
     assert (frontline.minutes(720), frontline.about(720)) == ("12 Min.", "etwa 12 Min.")

@@ -6,6 +6,8 @@ load says. Placeholders are ``{name}`` fields, filled by ``say`` here and by ``F
 A later change wraps each phrase in gettext; nothing else needs to move for that.
 """
 
+import math
+
 WORDS = {
     # Durations, as people say them.
     "unknown": "–",
@@ -41,7 +43,9 @@ def minutes(seconds):
     seconds = int(seconds)
     if seconds < 60:
         return WORDS["under_a_minute"]
-    hours, mins = divmod(round(seconds / 60), 60)
+    # Half a minute rounds up, as people (and the scripts' Math.round) do: Python's round() would say
+    # "2 min" for 150 s where a redrawn screen says "3 min".
+    hours, mins = divmod(math.floor(seconds / 60 + 0.5), 60)
     if hours:
         return say("hours", hours=hours, minutes=f"{mins:02d}")
     return say("minutes", minutes=mins)

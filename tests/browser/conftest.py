@@ -78,11 +78,12 @@ def floor(server, api_key):
 
 @pytest.fixture
 def open_page(chromium, server, request):
-    """``open_page(viewport)``: a new page in its own context; failures leave screenshots and logs."""
+    """``open_page(viewport)``: a new page in its own context; failures leave screenshots and logs.
+    ``javascript=False``: the page as the server drew it, which no script has touched."""
     contexts, pages = [], []
 
-    def open_(viewport, path=None):
-        context = chromium.new_context(viewport=viewport, base_url=server.url)
+    def open_(viewport, path=None, javascript=True):
+        context = chromium.new_context(viewport=viewport, base_url=server.url, java_script_enabled=javascript)
         page = context.new_page()
         page.console_log = []
         page.on("console", lambda message: page.console_log.append(f"{message.type}: {message.text}"))
