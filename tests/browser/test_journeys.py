@@ -175,6 +175,9 @@ def test_the_console_refuses_call_next_on_a_paused_counter(open_page, floor, cou
     expect(teller.get_by_role("status")).to_contain_text("Counter 1 is paused")
     assert Ticket.objects.get().status == Ticket.Status.WAITING
     shot(teller, "staff-console-paused")
+    # P now presses Resume, the button shown, not the hidden Pause drawn before it.
+    teller.keyboard.press("p")
+    expect(teller.get_by_role("status")).to_contain_text("Counter open")
 
 
 def test_the_managers_now_section_follows_the_floor_live(open_page, floor, counter):
