@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests run in parallel on every core; set JOBS=0 to run them in one process.
 JOBS ?= auto
 
-.PHONY: install run run-prod test screenshots clean
+.PHONY: install run run-prod test screenshots clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ run-prod: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(BIN)/pytest -n $(JOBS) -q -rs $(ARGS)
+
+# The live screens under load (lobby, fan-out, a bank, kiosks, memory) and the dashboard, each on a real
+# Daphne started as production starts it: about 9 minutes on 2 cores. The table goes to stdout and to
+# bench/results/latest.md; with DATABASE_URL (PostgreSQL) and REDIS_URL set, two processes share them.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run_all.py $(ARGS)
 
 # Every screen in each state, at TV, phone and tablet sizes, saved to screenshots/ (needs Chromium).
 screenshots: $(VENV)/.installed

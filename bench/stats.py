@@ -45,8 +45,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from tickets import simulation  # noqa: E402
 from tickets.models import Branch, Counter, Feedback, Service, StaffMembership, Ticket  # noqa: E402
 
-SIMULATED_DAYS = 14
-REPEATS = 5
+# --tiny: one simulated day copied once, each page timed once: a check that the script runs (tests/test_bench.py).
+TINY = "--tiny" in sys.argv
+SIMULATED_DAYS = 1 if TINY else 14
+REPEATS = 1 if TINY else 5
+COPIES = 1 if TINY else 365 // SIMULATED_DAYS
 COUNTERS = [("A",), ("A",), ("A",), ("A",), ("A", "C"), ("A", "C"), ("A", "B"), ("B",), ("B",), ("B", "C"),
             ("C",), ("A", "B", "C")]
 
@@ -78,7 +81,7 @@ def fill_the_year(branch):
     def nudged(seconds):
         return None if seconds is None else max(0, seconds + jitter.randint(-30, 30))
 
-    for copies in range(1, 365 // SIMULATED_DAYS + 1):
+    for copies in range(1, COPIES + 1):
         shift = datetime.timedelta(weeks=2 * copies)
         tickets, notes = [], []
         for t in template:
