@@ -72,7 +72,7 @@ async def test_a_display_on_one_process_hears_a_call_made_through_another(two_se
         async with open_socket(second, mine["url"].replace("/t/", "/ws/tickets/")) as other_phone:
             await next_of(other_phone, "snapshot", 5)
             await asyncio.to_thread(Floor(first.url, api_key).counter, counter, "call-next")
-            update = await next_of(other_phone, "update", 1)
+            update = await next_of(other_phone, "ticket", 1)
             assert (update["status"], update["counter"]) == ("called", "1")
 
 
