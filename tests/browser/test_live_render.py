@@ -7,15 +7,20 @@ its live parts (their visible text, which variants, buttons and options show, th
 page loaded fresh without JavaScript: exactly what the server renders.
 """
 
+import datetime as dt
 import difflib
 import json
 import re
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
+from tickets import actions
+
 from .conftest import PHONE, TABLET, sign_in
+from .test_journeys import in_another_thread
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,11 +58,15 @@ def html_requests(page):
 
 
 def heard(page):
-    """The events of the websocket messages the page has received so far, in order."""
+    """The websocket messages the page has received so far, in order: each one's event, or its type."""
     events = []
 
     def on_socket(socket):
-        socket.on("framereceived", lambda frame: events.append(json.loads(frame).get("event")))
+        def on_frame(frame):
+            message = json.loads(frame)
+            events.append(message.get("event") or message.get("type"))
+
+        socket.on("framereceived", on_frame)
 
     page.on("websocket", on_socket)
     return events
@@ -235,3 +244,21 @@ def test_the_dashboards_now_part_shows_live_what_a_fresh_load_shows(open_page, f
     expect(now.locator(".tile").first).to_contain_text("1")
     same()
     assert requests == [], "the dashboard asked the server for a page on an update"
+
+
+def test_the_phone_of_a_ticket_from_a_past_day_shows_live_what_a_fresh_load_shows(open_page, deposits):
+    # Taken yesterday, never called: its queue has closed, so the snapshot says expired.
+    with time_machine.travel(dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=1), tick=True):
+        ticket = in_another_thread(lambda: actions.issue_ticket(deposits))
+    phone, events, requests = follow_phone(open_page, {"url": f"/t/{ticket.token}/", "number": ticket.number})
+    # Drawn again from the snapshot, which says expired: compare once that has happened.
+    for _ in range(50):
+        if "snapshot" in events:
+            break
+        phone.wait_for_timeout(100)
+    assert "snapshot" in events
+    showing(phone.locator("#ticket-status"), "that day's queue has closed")
+    expect(phone.locator("#feedback")).to_be_visible()
+    expect(phone.get_by_role("button", name="I'm leaving")).to_be_hidden()
+    assert_live_matches_a_fresh_load(phone, open_page, "#ticket-page")
+    assert requests == []
