@@ -93,8 +93,8 @@ def test_branch_answer(client, branch, deposits, loans, counter, counter2, telle
     assert services["A"]["name"] == "Deposits" and "estimated_wait" in services["B"]
     counters = {c["name"]: c for c in answer["counters"]}
     assert counters["1"] == {
-        "id": counter.pk, "name": "1", "status": "open", "services": ["A"],
-        "serving": {"number": "A001", "service": "A", "called_at": counters["1"]["serving"]["called_at"]},
+        "id": counter.pk, "name": "1", "status": "open", "services": ["A"], "served_today": 0,
+        "serving": {"number": "A001", "service": "A", "priority": False, "called_at": counters["1"]["serving"]["called_at"]},
     }
     assert counters["2"]["serving"] is None and counters["2"]["services"] == ["A", "B"]
     assert [(c["number"], c["counter"]) for c in answer["recent_calls"]] == [("A001", "1")]
@@ -208,3 +208,19 @@ def test_unknown_addresses_and_wrong_methods_answer_json(client, db):
     wrong = client.get("/api/v1/counters/2/call-next/")
     assert wrong.status_code == 405 and wrong["Allow"] == "POST"
     assert wrong.json() == {"error": "Method not allowed: use POST."}
+
+
+def test_the_branch_answer_is_what_every_screen_is_sent(client, branch, deposits, loans, counter, counter2, teller):
+    """The websocket's snapshot and every live message carry branch_state: the API gives all of it."""
+    from tickets.state import branch_state
+
+    for service, priority in [(deposits, False), (loans, False), (deposits, True)]:
+        actions.issue_ticket(service, priority=priority)
+    actions.call_next(counter2, by=teller)
+    actions.transfer(counter2, loans, by=teller)  # the priority customer, A002, goes to loans
+    answer = client.get("/api/v1/branches/main/").json()
+    assert answer == json.loads(json.dumps(branch_state(branch)))
+    assert [(entry["number"], entry["service"], entry["transferred"], entry["priority"]) for entry in answer["queue"]] == [
+        ("A002", "B", True, True), ("A001", "A", False, False), ("B001", "B", False, False)
+    ]
+    assert answer["today"]["waiting"] == 3

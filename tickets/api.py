@@ -140,11 +140,13 @@ class ServiceOut(Schema):
     waiting: int
     estimated_wait: Optional[int]
     target_wait: int
+    waiting_since: Optional[str] = Field(description="When the longest current wait of the service began.")
 
 
 class ServingOut(Schema):
     number: str
     service: str
+    priority: bool
     called_at: str
 
 
@@ -153,6 +155,7 @@ class CounterOut(Schema):
     name: str
     status: str
     services: list[str]
+    served_today: int
     serving: Optional[ServingOut]
 
 
@@ -160,6 +163,24 @@ class CallOut(Schema):
     number: str
     counter: str
     called_at: str
+
+
+class WaitingOut(Schema):
+    number: str
+    service: str
+    priority: bool
+    transferred: bool
+    issued_at: str
+    estimated_wait: Optional[int]
+
+
+class TodayOut(Schema):
+    issued: int
+    waiting: int
+    called: int
+    served: int
+    no_show: int
+    cancelled: int
 
 
 class BranchOut(Schema):
@@ -170,6 +191,8 @@ class BranchOut(Schema):
     services: list[ServiceOut]
     counters: list[CounterOut]
     recent_calls: list[CallOut]
+    queue: list[WaitingOut] = Field(description="Every ticket waiting today, in the order they will be called.")
+    today: TodayOut
 
 
 class TicketOut(Schema):

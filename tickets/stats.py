@@ -29,7 +29,6 @@ from django.db.models.functions import Least
 from django.utils import timezone
 
 from .models import Counter, Feedback, Service, Ticket
-from .state import branch_state
 
 MAX_RANGE_DAYS = 366
 WAIT_BANDS = [(0, 5 * 60, "under 5 min"), (5 * 60, 15 * 60, "5-15 min"), (15 * 60, 30 * 60, "15-30 min"),
@@ -298,27 +297,6 @@ def wait_distribution(branch, first_day, last_day):
     for bar, count in bars.order_by():
         counts[bar] = count
     return counts
-
-
-def branch_now(branch, now=None):
-    """The branch now, for its manager: the live state (see branch_state) with the longest current waits
-    worked out for the first paint; the live updates carry the same state and count up from ``waiting_since``."""
-    now = now or timezone.now()
-    state = branch_state(branch, now)
-    for service in state["services"]:
-        since = service["waiting_since"] and datetime.datetime.fromisoformat(service["waiting_since"])
-        service["waiting_since"] = since or None
-        service["longest_wait"] = (now - since).total_seconds() if since else None
-    for counter in state["counters"]:
-        if counter["serving"]:
-            counter["serving"]["since"] = datetime.datetime.fromisoformat(counter["serving"]["called_at"])
-    waits = [service["longest_wait"] for service in state["services"] if service["longest_wait"] is not None]
-    return {
-        **state,
-        "now": now,
-        "longest_wait": max(waits, default=None),
-        "waiting_since": min((s["waiting_since"] for s in state["services"] if s["waiting_since"]), default=None),
-    }
 
 
 def latest_notes(branch, first_day, last_day, *, rating=None, limit=100):
