@@ -149,10 +149,27 @@ class Server:
                 raise RuntimeError(f"Daphne exited: {self.log_tail()}")
             try:
                 urllib.request.urlopen(self.url + "/healthz", timeout=2).read()
-                return self
+                break
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.1)
-        raise RuntimeError(f"Daphne did not answer on port {self.port} within {timeout} s: {self.log_tail()}")
+        else:
+            raise RuntimeError(f"Daphne did not answer on port {self.port} within {timeout} s: {self.log_tail()}")
+        self.warm_up()
+        return self
+
+    def warm_up(self):
+        """Load what the first API request and the first websocket load, so no measured request pays for it."""
+        from websockets.sync.client import connect
+
+        try:
+            urllib.request.urlopen(self.url + "/api/v1/branches/no-such-branch/", timeout=30).read()
+        except urllib.error.HTTPError:
+            pass  # a 404 answered by the API: what was wanted
+        with connect(self.ws_url + "/ws/branches/no-such-branch/", origin=self.url, proxy=None, open_timeout=30) as ws:
+            try:
+                ws.recv(timeout=10)
+            except Exception:  # noqa: BLE001 - closed with 4404, as an unknown branch is
+                pass
 
     def log_tail(self):
         try:
