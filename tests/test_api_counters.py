@@ -197,3 +197,31 @@ def test_one_end_of_a_range_alone_is_that_day(client, branch, manager, query):
 def test_statistics_of_an_unknown_branch_is_404(client, manager):
     client.force_login(manager)
     assert client.get("/api/v1/branches/nowhere/stats/").status_code == 404
+
+
+@pytest.mark.parametrize("operation, body", [
+    ("call-next", None), ("recall", None), ("serve", None), ("no-show", None), ("transfer", {"service": "B"}),
+])
+def test_staff_answers_never_carry_the_holders_token(client, counter, counter2, loans, waiting, teller, operation, body):
+    client.force_login(teller)
+    called = post(client, f"/api/v1/counters/{counter.pk}/call-next/")
+    response = called if operation == "call-next" else post(client, f"/api/v1/counters/{counter.pk}/{operation}/", body)
+    assert response.status_code == 200 and response.json()["number"] == "A001"
+    assert "token" not in response.json() and "url" not in response.json()
+    assert waiting[0].token.encode() not in response.content
+
+
+def test_the_schema_gives_the_token_to_the_holder_only(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+
+    def answer_fields(path):
+        reference = schema["paths"][path]["post" if "counters" in path or path.endswith("tickets/") else "get"]
+        for status in ("200", "201"):
+            if status in reference["responses"]:
+                name = reference["responses"][status]["content"]["application/json"]["schema"]["$ref"].split("/")[-1]
+                return schema["components"]["schemas"][name]["properties"]
+
+    for operation in ["call-next", "recall", "serve", "no-show", "transfer"]:
+        assert "token" not in answer_fields(f"/api/v1/counters/{{counter_id}}/{operation}/"), operation
+    assert "token" in answer_fields("/api/v1/branches/{slug}/tickets/")
+    assert "token" in answer_fields("/api/v1/tickets/{token}/")

@@ -195,9 +195,10 @@ class BranchOut(Schema):
     today: TodayOut
 
 
-class TicketOut(Schema):
+class CounterTicketOut(Schema):
+    """A ticket as staff see it: everything but the holder's key (``token`` and the ``url`` made from it)."""
+
     number: str
-    token: str
     branch: str
     service: str
     service_name: str
@@ -213,6 +214,12 @@ class TicketOut(Schema):
     finished_at: Optional[str]
     has_feedback: bool
     expired: bool
+
+
+class TicketOut(CounterTicketOut):
+    """A ticket as its holder sees it: with the token that is the key to its page, cancel and feedback."""
+
+    token: str
     url: str
 
 
@@ -283,11 +290,14 @@ def give_feedback(request, token: str, body: FeedbackRequest):
 
 # --- tellers -------------------------------------------------------------------------------------
 
-STAFF_ANSWERS = {200: TicketOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+STAFF_ANSWERS = {200: CounterTicketOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+# The holder's key: a teller who had it could cancel their customer's ticket or leave its feedback.
+HOLDER_ONLY = ("token", "url")
 
 
 def counter_ticket_state(ticket):
-    return ticket_state(Ticket.objects.select_related("branch", "service", "counter").get(pk=ticket.pk))
+    state = ticket_state(Ticket.objects.select_related("branch", "service", "counter").get(pk=ticket.pk))
+    return {key: value for key, value in state.items() if key not in HOLDER_ONLY}
 
 
 @api.post("/counters/{counter_id}/call-next/", auth=STAFF, response={**STAFF_ANSWERS, 204: None}, tags=["counters"])
