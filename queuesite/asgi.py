@@ -13,6 +13,9 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from displays.routing import websocket_urlpatterns  # noqa: E402
+from queuesite.logs import hide_tokens_in_daphne_access_log  # noqa: E402
+
+hide_tokens_in_daphne_access_log()
 
 application = ProtocolTypeRouter(
     {

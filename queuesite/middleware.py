@@ -8,13 +8,14 @@ recovers by itself when the database is back.
 """
 
 import logging
-import re
 import time
 
 from django.db import DataError, InterfaceError, OperationalError, close_old_connections
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.defaults import bad_request
+
+from .logs import hide_tokens
 
 log = logging.getLogger(__name__)
 MESSAGE = "The queue is briefly unavailable. Please try again in a moment."
@@ -31,13 +32,13 @@ class DatabaseErrorMiddleware:
         if isinstance(exception, DataError):
             # The database refused a value (a NUL byte, a number out of range): bad input, and the
             # operation's transaction has rolled back, so nothing was written.
-            log.info("database refused the input of %s: %s", loggable_path(request.path), exception)
+            log.info("database refused the input of %s: %s", hide_tokens(request.path), exception)
             if request.path.startswith("/api/"):
                 return JsonResponse({"error": "Invalid input."}, status=400)
             return bad_request(request, exception)
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        log.error("database unavailable on %s: %s", loggable_path(request.path), exception)
+        log.error("database unavailable on %s: %s", hide_tokens(request.path), exception)
         close_old_connections()
         if request.path.startswith("/api/"):
             response = JsonResponse({"error": MESSAGE}, status=503)
@@ -68,13 +69,7 @@ class ApiAnswersJsonMiddleware:
         return answer
 
 
-# A ticket's token is the key to its page: it must not end up in logs.
-TOKEN_IN_PATH = re.compile(r"^(/t/|/api/v1/tickets/|/ws/tickets/)[^/]+")
 request_log = logging.getLogger("frontline.requests")
-
-
-def loggable_path(path):
-    return TOKEN_IN_PATH.sub(r"\1…", path)
 
 
 class RequestLogMiddleware:
@@ -90,7 +85,7 @@ class RequestLogMiddleware:
         started = time.monotonic()
         response = self.get_response(request)
         request_log.info(
-            "%s %s %s %dms", request.method, loggable_path(request.path), response.status_code,
+            "%s %s %s %dms", request.method, hide_tokens(request.path), response.status_code,
             (time.monotonic() - started) * 1000,
         )
         return response

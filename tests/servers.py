@@ -37,10 +37,12 @@ def database_url():
 class Daphne:
     """``daphne queuesite.asgi:application`` on 127.0.0.1, started and stopped by the test."""
 
-    def __init__(self, port=None, env=None, args=()):
+    def __init__(self, port=None, env=None, args=(), output=None):
         self.port = port or free_port()
         self.env = env or {}
         self.args = list(args)
+        # A file that receives everything the process writes (its access log, its log lines); else discarded.
+        self.output = output
         self.process = None
 
     @property
@@ -68,13 +70,14 @@ class Daphne:
              "queuesite.asgi:application"],
             cwd=settings.BASE_DIR,
             env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=self.output or subprocess.DEVNULL,
+            stderr=self.output or subprocess.PIPE,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Daphne exited: {self.process.stderr.read().decode()[-2000:]}")
+                said = self.process.stderr.read().decode()[-2000:] if self.process.stderr else "(see its output)"
+                raise RuntimeError(f"Daphne exited: {said}")
             try:
                 urllib.request.urlopen(self.url + "/", timeout=1).read()
                 return self
