@@ -184,6 +184,12 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
+# How many proxies in front of Daphne append to X-Forwarded-For (the shipped nginx: 1). Only their entries
+# are believed (queuesite/clients.py); 0 trusts none and takes the socket's peer as the client.
+PROXY_HOPS = env_int("PROXY_HOPS", 0)
+if PROXY_HOPS < 0:
+    raise ImproperlyConfigured("PROXY_HOPS must be 0 or more")
+
 # How often a screen's socket proves it is alive (and that this process still reaches the channel layer).
 SCREEN_HEARTBEAT_SECONDS = float(env("SCREEN_HEARTBEAT_SECONDS", "20"))
 

@@ -9,13 +9,12 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from queuesite.clients import client_address
+
 
 def allow_ticket(request):
     """Count this request against its address; False once the address is over the limit this minute."""
-    # Behind nginx, Daphne's --proxy-headers has already put the real client address here; a client's own
-    # X-Forwarded-For is never trusted.
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    key = f"frontline:tickets:{address}:{int(time.time() // 60)}"
+    key = f"frontline:tickets:{client_address(request)}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
