@@ -3,8 +3,10 @@
 import asyncio
 import logging
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 
@@ -24,6 +26,13 @@ def _database_ok():
         return cursor.fetchone() == (1,)
 
 
+@sync_to_async(thread_sensitive=False)
+def _cache_ok():
+    # The shared cache holds the rate limit and the screens' sequence numbers: a value must come back.
+    cache.set("frontline:readyz", 1, timeout=10)
+    return cache.get("frontline:readyz") == 1
+
+
 async def _channel_layer_ok():
     # A message sent to ourselves through the layer proves the layer (and Redis behind it) carries messages.
     layer = get_channel_layer()
@@ -41,9 +50,13 @@ async def _probe(name, check):
 
 
 async def readyz(request):
-    """Database and channel layer reachable: send this process traffic. 503 otherwise."""
+    """Database, cache and channel layer reachable: send this process traffic. 503 otherwise.
+
+    With the cache or the layer down the queue still works (issuing and every operation answer success,
+    screens re-sync later), but degraded: the balancer should prefer a process that has all three."""
     checks = {
         "database": await _probe("database", _database_ok),
+        "cache": await _probe("cache", _cache_ok),
         "channel_layer": await _probe("channel layer", _channel_layer_ok),
     }
     ready = all(checks.values())

@@ -15,10 +15,10 @@ def test_healthz_answers_json(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_readyz_checks_the_database_and_the_channel_layer(client):
+def test_readyz_checks_the_database_the_cache_and_the_channel_layer(client):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "channel_layer": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok", "channel_layer": "ok"}}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,7 +34,7 @@ def test_readyz_is_503_when_the_channel_layer_is_unreachable(client):
         finally:
             channel_layers.backends.clear()
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "channel_layer": "failed"}
+    assert response.json()["checks"] == {"database": "ok", "cache": "ok", "channel_layer": "failed"}
 
 
 def ids(**overrides):
