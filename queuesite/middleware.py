@@ -9,6 +9,7 @@ recovers by itself when the database is back.
 
 import logging
 import time
+from http.client import responses as STATUS_PHRASES
 
 from django.db import DataError, InterfaceError, OperationalError, close_old_connections
 from django.http import JsonResponse
@@ -49,23 +50,33 @@ class DatabaseErrorMiddleware:
 
 
 class ApiAnswersJsonMiddleware:
-    """Under /api/, Django's own answers for an unknown address (404) or a wrong method (405) are HTML or
-    plain text; the API's contract is JSON for every error, so integrations read them as they read ours."""
+    """Under /api/, every error is JSON, as the API's contract says, so integrations read all of them alike.
+
+    Django's own answers are HTML or plain text: an unknown address (404), a wrong method (405), a request it
+    refuses before the API sees it (400), a server error (500; with DEBUG on, django-ninja's is a plain-text
+    traceback). Each becomes ``{"error": ...}`` with the same status; the traceback stays in the log.
+    """
+
+    MESSAGES = {400: "Bad request.", 403: "Forbidden.", 404: "Not found.", 500: "Server error."}
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith("/api/") or response.status_code not in (404, 405):
+        if not request.path.startswith("/api/") or response.status_code < 400:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
-        if response.status_code == 404:
-            return JsonResponse({"error": "Not found."}, status=404)
-        allowed = response.get("Allow", "")
-        answer = JsonResponse({"error": f"Method not allowed: use {allowed}."}, status=405)
-        answer["Allow"] = allowed
+        status = response.status_code
+        if status == 405:
+            message = f"Method not allowed: use {response.get('Allow', '')}."
+        else:
+            message = self.MESSAGES.get(status) or f"{STATUS_PHRASES.get(status, 'Error')}."
+        answer = JsonResponse({"error": message}, status=status)
+        for header in ("Allow", "Retry-After"):
+            if header in response:
+                answer[header] = response[header]
         return answer
 
 

@@ -14,6 +14,7 @@ import urllib.request
 
 from django.conf import settings
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 from django.db import connection
 
 
@@ -94,6 +95,18 @@ class Daphne:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+async def close_code(server, path):
+    """How the server ends a screen's socket: its websocket close code, or 'HTTP <status>' for a refused handshake."""
+    try:
+        async with connect(server.ws_url + path, origin=server.url, proxy=None, open_timeout=10) as socket:
+            while True:
+                await asyncio.wait_for(socket.recv(), 10)
+    except InvalidStatus as refused:
+        return f"HTTP {refused.response.status_code}"
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
 
 
 class Browser:

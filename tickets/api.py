@@ -8,6 +8,7 @@ is asking, parse, call one action, answer.
 from typing import Optional
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -73,6 +74,13 @@ def http_error(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"error": "Not found."}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    # Raised when the body is read, over DATA_UPLOAD_MAX_MEMORY_SIZE: nothing was parsed, nothing done.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return api.create_response(request, {"error": f"Request body too large: at most {limit} bytes."}, status=413)
 
 
 # --- who is asking -------------------------------------------------------------------------------
