@@ -7,6 +7,7 @@ rate limit falls back to a count per process, screens re-sync later, and /readyz
 
 import asyncio
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -15,7 +16,7 @@ from websockets.asyncio.client import connect
 from tickets import actions
 from tickets.models import Counter, Ticket
 
-from .servers import Daphne, Floor, PrivateRedis, close_code
+from .servers import Browser, Daphne, Floor, PrivateRedis, close_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 LIMIT = 3
@@ -52,6 +53,16 @@ def test_with_redis_down_tickets_are_issued_and_limited_by_each_process(server, 
     assert statuses == [201] * LIMIT + [429]
     assert Ticket.objects.count() == LIMIT
     assert "rate limit: shared cache unreachable" in server.log.read_text()
+
+
+def test_with_redis_down_the_kiosk_page_still_prints_tickets(server, redis):
+    kiosk = Browser(server.url)
+    kiosk.opener.open(server.url + "/b/main/kiosk/").read()
+    redis.stop()
+    form = urllib.parse.urlencode({"service": "A", "csrfmiddlewaretoken": kiosk.csrf_token()}).encode()
+    with kiosk.opener.open(server.url + "/b/main/kiosk/", form) as printed:
+        assert printed.status == 200 and "/print/" in printed.url
+    assert Ticket.objects.get().number == "A001"
 
 
 def test_with_redis_down_every_counter_operation_answers_success(server, redis, deposits, counter, counter2, api_key):
