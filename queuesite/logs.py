@@ -22,7 +22,10 @@ class HideTokens(logging.Filter):
     """On the log handlers, so it sees every logger's lines: the message and its traceback, tokens hidden."""
 
     def filter(self, record):
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call: the handler reports it, as it would without this filter
+            return True
         hidden = hide_tokens(message)
         if hidden != message:
             record.msg, record.args = hidden, None

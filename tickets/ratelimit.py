@@ -18,7 +18,9 @@ from queuesite.clients import client_address
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
 # This process's own count, used only while the shared cache cannot be reached.
-local_counts = LocMemCache("frontline-ratelimit-fallback", {"TIMEOUT": 2 * WINDOW_SECONDS, "MAX_ENTRIES": 10000})
+local_counts = LocMemCache(
+    "frontline-ratelimit-fallback", {"TIMEOUT": 2 * WINDOW_SECONDS, "OPTIONS": {"MAX_ENTRIES": 10000}}
+)
 
 
 def _count(store, key):
