@@ -4,7 +4,7 @@ The scenario scripts (lobby.py, fanout.py, bank.py, issuing.py, memory.py) each 
 database (a SQLite file in a temporary folder, or with DATABASE_URL=postgres://... a fresh database on that
 server, dropped at the end), set-up data written through Django's ORM from this process, then Daphne:
 
-    python -m daphne -b 127.0.0.1 -p PORT --proxy-headers queuesite.asgi:application
+    python -m daphne -b 127.0.0.1 -p PORT queuesite.asgi:application
 
 with DEBUG=0 and no access log. One process on SQLite with the in-memory channel layer; with DATABASE_URL
 on PostgreSQL and REDIS_URL both set, two processes sharing them (``--processes`` overrides), and the
@@ -139,7 +139,7 @@ class Server:
             folder.mkdir(parents=True, exist_ok=True)
             profile = ["-m", "cProfile", "-o", str(folder / f"daphne-{os.getpid()}-{self.port}.prof")]
         self.process = subprocess.Popen(
-            [PYTHON, *profile, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "--proxy-headers",
+            [PYTHON, *profile, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
              "queuesite.asgi:application"],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=self.log,
         )
