@@ -49,6 +49,8 @@ class Hub:
     async def join(self, screen, groups):
         """Add ``screen`` to ``groups``; raises if the layer cannot be reached (the screen then closes)."""
         await self._start()
+        # Before the screen's snapshot is read, so no change it does not show goes untold.
+        await sync_to_async(broadcast.watching, thread_sensitive=False)([screen.branch_id])
         self.screens.add(screen)
         for group in groups:
             self.members[group].add(screen)
@@ -126,8 +128,9 @@ class Hub:
                 await screen.layer_lost()
             return
         branch_ids = {screen.branch_id for screen in screens}
-        # The numbers live in the shared cache: read them off the event loop, in one call.
-        numbers = await sync_to_async(broadcast.current_sequences, thread_sensitive=False)(branch_ids)
+        # The numbers live in the shared cache: read them off the event loop, in one call, and say these
+        # branches are still watched.
+        numbers = await sync_to_async(_still_watched, thread_sensitive=False)(branch_ids)
         texts = {branch_id: json.dumps({"type": "heartbeat", "seq": seq}) for branch_id, seq in numbers.items()}
         for screen in screens:
             await screen.deliver(texts[screen.branch_id])
@@ -150,6 +153,11 @@ class Hub:
     async def stop(self):
         for task in self.tasks:
             task.cancel()
+
+
+def _still_watched(branch_ids):
+    broadcast.watching(branch_ids)
+    return broadcast.current_sequences(branch_ids)
 
 
 _hubs = {}

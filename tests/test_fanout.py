@@ -40,11 +40,11 @@ async def test_the_screens_of_a_process_share_one_subscription_and_each_hears_a_
     assert sorted(group for group, _ in added) == [broadcast.branch_group(branch.pk), broadcast.ticket_group(ticket.token)]
 
     await sync_to_async(actions.call_next)(counter)
-    # One message for the branch and one for the called ticket, whatever the number of screens.
-    assert sorted(group for group, _ in sent) == [broadcast.branch_group(branch.pk), broadcast.ticket_group(ticket.token)]
     for display in screens[:3]:
         assert (await receive(display))["type"] == "called"
         assert await display.receive_nothing(timeout=0.2)
+    # One message for the branch and one for the called ticket, whatever the number of screens.
+    assert sorted(group for group, _ in sent) == [broadcast.branch_group(branch.pk), broadcast.ticket_group(ticket.token)]
     phone = screens[3]
     assert [(await receive(phone))["type"], (await receive(phone))["type"]] == ["ticket", "called"]
     for screen in screens:
@@ -133,8 +133,9 @@ async def test_a_change_made_after_joining_reaches_the_screen_after_its_snapshot
     snapshot = await receive(display)
     update = await receive(display)
     assert snapshot["type"] == "snapshot" and snapshot["services"][0]["waiting"] == 1
-    # Counted in the snapshot, so the screen drops it as already shown (static/js/live.js).
-    assert (update["event"], update["seq"]) == ("issued", snapshot["seq"])
+    # Numbered before the snapshot's number was read (the screen drops it as already shown,
+    # static/js/live.js) or after (shown again): never a number the snapshot does not show.
+    assert update["event"] == "issued" and update["seq"] in (snapshot["seq"], snapshot["seq"] + 1)
     await display.disconnect()
 
 

@@ -83,6 +83,14 @@ async def test_a_refused_operation_sends_nothing(branch, deposits, counter):
     await display.disconnect()
 
 
+async def receive_all(communicator):
+    """Every message until the screen has heard nothing for half a second."""
+    messages = []
+    while not await communicator.receive_nothing(timeout=0.5):
+        messages.append(await receive(communicator))
+    return messages
+
+
 async def test_the_last_update_equals_a_fresh_snapshot(branch, deposits, loans, counter, counter2, teller):
     display = await connect("/ws/branches/main/")
     await receive(display)
@@ -91,7 +99,10 @@ async def test_the_last_update_equals_a_fresh_snapshot(branch, deposits, loans, 
     await sync_to_async(actions.call_next)(counter, by=teller)
     await sync_to_async(actions.call_next)(counter2, by=teller)
     await sync_to_async(actions.transfer)(counter, loans)
-    messages = [await receive(display) for _ in range(6)]
+    # Changes close together may arrive as one message, but every call is its own, numbered in turn.
+    messages = await receive_all(display)
+    assert [(m["number"], m["counter"]) for m in messages if m["type"] == "called"] == [("A001", "1"), ("B001", "2")]
+    assert [m["seq"] for m in messages] == list(range(messages[0]["seq"], messages[0]["seq"] + len(messages)))
     late = await connect("/ws/branches/main/")
     snapshot = await receive(late)
     assert state_of(messages[-1]) == state_of(snapshot)
@@ -160,7 +171,7 @@ async def test_no_message_a_phone_hears_carries_another_tickets_token(branch, de
     while not await phone.receive_nothing(timeout=0.3):
         heard.append(await receive(phone))
     text = json.dumps(heard)
-    assert len(heard) > 5 and mine.token in text
+    assert len(heard) > 2 and mine.token in text
     assert not any(other.token in text for other in others)
     await phone.disconnect()
 
