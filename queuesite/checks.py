@@ -26,7 +26,7 @@ def production_settings(app_configs, **kwargs):
             hint="Set REDIS_URL so every process shares one cache.",
             id="frontline.W002",
         ))
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and settings.REDIS_URL:
+    if "sqlite" in settings.DATABASES["default"]["ENGINE"] and settings.REDIS_URL:
         # Redis is only worth having with several processes, and several processes must not share SQLite.
         problems.append(Warning(
             "SQLite with Redis suggests several processes sharing one SQLite file.",

@@ -110,6 +110,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite, with this process's writers taking turns (queuesite/sqlite/base.py says why).
+    DATABASES["default"]["ENGINE"] = "queuesite.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction begins, so two counters pressing
         # "call next" queue up behind the busy timeout instead of failing with "database is locked"

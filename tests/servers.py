@@ -27,7 +27,7 @@ def free_port():
 def database_url():
     """The URL of the database the test is using, so a server process shares the test's data."""
     db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
+    if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     auth = urllib.parse.quote(db["USER"] or "")
     if db.get("PASSWORD"):
