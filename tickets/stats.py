@@ -13,13 +13,20 @@ The definitions, used alike by the API, the dashboard and the CSV exports:
   Python's ``statistics.quantiles(method="inclusive")``: of n sorted values the p percentile sits at
   rank p * (n - 1), counting from 0. The median of 60 and 120 seconds is 90; their 90th percentile, 114.
 
-Each grouping (the whole range, per service, counter, staff member, hour of arrival) is one query,
-whatever the number of tickets: the database counts each distinct value, keeps running totals in value
-order with a window function and picks the two values a percentile falls between, so neither SQLite
-nor PostgreSQL sends the rows to Python (see PERCENTILE_SQL).
+The range's tickets are read once, in one query, as rows of a few small values (what each grouping is
+keyed by, the ticket's outcome and its three measures), whatever the range; every grouping's figures
+(the whole range, per service, counter, staff member, hour of arrival) are then counted from those rows
+(see Tally): how many tickets have each value, running totals in value order, and the two values each
+percentile falls between. Waits are whole seconds, so a year has a few thousand distinct values where it
+has a hundred thousand tickets. Counting in Python with collections.Counter, which runs in C, is what
+keeps a year fast: the database took longer to count and sort each grouping (docs/benchmarks.md).
 """
 
+import bisect
+import collections
 import datetime
+import itertools
+import operator
 import re
 
 from django.contrib.auth import get_user_model
@@ -38,57 +45,34 @@ QUOTE_TOLERANCE = 5 * 60
 # The wait distribution's bars: five minutes wide, the last one for an hour and longer.
 DISTRIBUTION_STEP = 5 * 60
 DISTRIBUTION_BARS = 13
-# Percentiles as whole fractions, so the database finds their ranks in integer arithmetic.
+# Percentiles as whole fractions, so their ranks are whole-number arithmetic.
 MEDIAN, P90 = (1, 2), (9, 10)
-# What each grouping is keyed by (the API's names), as SQL over the tables joined in FIGURES_SQL.
-GROUPINGS = {"all": "0", "code": "s.code", "counter": "c.name", "staff": "u.{username}", "hour": "t.issued_hour"}
-MEASURES = ("wait", "service", "error")
 
-FIGURES_SQL = """
-WITH facts AS MATERIALIZED (
-    SELECT {bucket} AS bucket, t.status AS status, s.target_wait_minutes * 60 AS target,
-           t.wait_seconds AS wait,
-           CASE WHEN t.status = '{served}' THEN t.service_seconds END AS service,
-           ABS(t.wait_seconds - t.quoted_wait) AS error
-    FROM {ticket} t
-    JOIN {service} s ON s.id = t.service_id
-    LEFT JOIN {counter} c ON c.id = t.counter_id
-    LEFT JOIN {user} u ON u.id = t.finished_by_id
-    WHERE t.branch_id = %s AND t.day >= %s AND t.day <= %s
-),
-counts AS (
-    SELECT bucket,
-           COUNT(*) AS issued,
-           SUM(CASE WHEN status = '{served}' THEN 1 ELSE 0 END) AS served,
-           SUM(CASE WHEN status = '{no_show}' THEN 1 ELSE 0 END) AS no_show,
-           SUM(CASE WHEN status = '{cancelled}' THEN 1 ELSE 0 END) AS cancelled,
-           SUM(CASE WHEN status IN ('{waiting}', '{called}') THEN 1 ELSE 0 END) AS waiting,
-           SUM(CASE WHEN status = '{served}' AND wait <= target THEN 1 ELSE 0 END) AS on_target,
-           MAX(wait) AS wait_max,
-           SUM(CASE WHEN error <= {tolerance} THEN 1 ELSE 0 END) AS quotes_kept
-    FROM facts
-    GROUP BY bucket
-){percentile_tables}
-SELECT counts.*, {percentile_columns}
-FROM counts {percentile_joins}
-WHERE counts.bucket IS NOT NULL
-ORDER BY counts.bucket
+# What each ticket of the range is read as (FACTS_SQL): the four keys of the groupings, as the API names
+# them, then its outcome and its three measures.
+KEYS = {"code": 0, "counter": 1, "staff": 2, "hour": 3}
+OUTCOME = 4
+MEASURES = {"wait": 5, "service": 6, "error": 7}
+# A ticket's outcome is one small number, so that one count per key and outcome gives every tally of a
+# grouping: its status (one of STATUS_CODES, or OPEN while waiting or called), plus ON_TARGET when it was
+# served within its service's target, plus QUOTE_KEPT when it waited within QUOTE_TOLERANCE of its quote.
+STATUS_CODES = {Ticket.Status.SERVED: 0, Ticket.Status.NO_SHOW: 1, Ticket.Status.CANCELLED: 2}
+OPEN, STATUS_BITS, ON_TARGET, QUOTE_KEPT = 3, 3, 4, 8
+
+FACTS_SQL = """
+SELECT s.code, c.name, u.{username}, t.issued_hour,
+       CASE t.status {status_codes} ELSE {open} END
+       + CASE WHEN t.status = '{served}' AND t.wait_seconds <= s.target_wait_minutes * 60 THEN {on_target} ELSE 0 END
+       + CASE WHEN ABS(t.wait_seconds - t.quoted_wait) <= {tolerance} THEN {quote_kept} ELSE 0 END,
+       t.wait_seconds,
+       CASE WHEN t.status = '{served}' THEN t.service_seconds END,
+       ABS(t.wait_seconds - t.quoted_wait)
+FROM {ticket} t
+JOIN {service} s ON s.id = t.service_id
+LEFT JOIN {counter} c ON c.id = t.counter_id
+LEFT JOIN {user} u ON u.id = t.finished_by_id
+WHERE t.branch_id = %s AND t.day >= %s AND t.day <= %s
 """
-
-# Of one measure, per bucket: each distinct value with how many have it, running totals in value order,
-# and the values at the ranks a percentile falls between. Sorting the few distinct values (waits are
-# whole seconds) instead of every ticket is what keeps a year of tickets fast.
-PERCENTILE_SQL = """,
-{m}_p AS (
-    SELECT bucket, {picks}, MAX(n) AS {m}_n
-    FROM (
-        SELECT bucket, v,
-               CAST(SUM(c) OVER (PARTITION BY bucket ORDER BY v) AS BIGINT) AS upto,
-               CAST(SUM(c) OVER (PARTITION BY bucket) AS BIGINT) AS n
-        FROM (SELECT bucket, {m} AS v, COUNT(*) AS c FROM facts WHERE {m} IS NOT NULL GROUP BY bucket, {m}) distinct_values
-    ) running
-    GROUP BY bucket
-)"""
 
 
 class InvalidRange(ValueError):
@@ -125,20 +109,7 @@ def date_range(branch, first, last, now=None):
     return first_day, last_day
 
 
-def _percentile_sql(m):
-    """The values of measure ``m`` at the two ranks (from 0) each percentile falls between.
-
-    The value at rank k is the smallest whose running total of values up to it exceeds k.
-    """
-    picks = []
-    for name, (num, den) in (("median", MEDIAN), ("p90", P90)):
-        low, high = f"(n - 1) * {num} / {den}", f"((n - 1) * {num} + {den - 1}) / {den}"
-        picks.append(f"MIN(CASE WHEN upto > {low} THEN v END) AS {m}_{name}_low")
-        picks.append(f"MIN(CASE WHEN upto > {high} THEN v END) AS {m}_{name}_high")
-    return PERCENTILE_SQL.format(m=m, picks=", ".join(picks))
-
-
-def _figures_sql(grouping):
+def _facts_sql():
     user = get_user_model()
     tables = {
         "ticket": Ticket._meta.db_table,
@@ -146,16 +117,11 @@ def _figures_sql(grouping):
         "counter": Counter._meta.db_table,
         "user": user._meta.db_table,
     }
-    username = user._meta.get_field(user.USERNAME_FIELD).column
-    return FIGURES_SQL.format(
-        bucket=GROUPINGS[grouping].format(username=username),
-        percentile_tables="".join(_percentile_sql(m) for m in MEASURES),
-        percentile_columns=", ".join(
-            f"{m}_median_low, {m}_median_high, {m}_p90_low, {m}_p90_high, {m}_n" for m in MEASURES
-        ),
-        percentile_joins=" ".join(f"LEFT JOIN {m}_p ON {m}_p.bucket = counts.bucket" for m in MEASURES),
+    return FACTS_SQL.format(
+        username=connection.ops.quote_name(user._meta.get_field(user.USERNAME_FIELD).column),
+        status_codes=" ".join(f"WHEN '{status.value}' THEN {code}" for status, code in STATUS_CODES.items()),
+        open=OPEN, on_target=ON_TARGET, quote_kept=QUOTE_KEPT, served=Ticket.Status.SERVED.value,
         tolerance=QUOTE_TOLERANCE,
-        **{status.name.lower(): status.value for status in Ticket.Status},
         **{name: connection.ops.quote_name(table) for name, table in tables.items()},
     )
 
@@ -169,42 +135,90 @@ def interpolate(low, high, count, fraction):
     return round(low + (high - low) * weight)
 
 
-def _row_figures(row):
-    issued, served, no_show, cancelled, waiting, on_target, wait_max, quotes_kept, *percentiles = row
-    measures = {}
-    for m in MEASURES:
-        med_low, med_high, p90_low, p90_high, count, *percentiles = percentiles
-        measures[m] = {
-            "median": interpolate(med_low, med_high, count, MEDIAN),
-            "p90": interpolate(p90_low, p90_high, count, P90),
-            "count": count or 0,
-        }
-    quotes = measures["error"]["count"]
+def percentiles(counts):
+    """The median, 90th percentile, number and largest of values counted as ``{value: how many}``.
+
+    The value at rank k (from 0) is the smallest whose running total of values up to it exceeds k.
+    """
+    values = sorted(counts)
+    upto = list(itertools.accumulate(counts[value] for value in values))
+    count = upto[-1] if upto else 0
+
+    def pick(fraction):
+        num, den = fraction
+        low, high = (count - 1) * num // den, -(-(count - 1) * num // den)
+        return interpolate(value_at(low), value_at(high), count, fraction)
+
+    def value_at(rank):
+        return values[bisect.bisect_right(upto, rank)]
+
+    if not count:
+        return None, None, 0, None
+    return pick(MEDIAN), pick(P90), count, values[-1]
+
+
+def _figures(tally):
+    """The figures of one key's tally: ``{"outcome" or a measure: {value: how many tickets}}``."""
+    outcomes = tally["outcome"]
+
+    def having(test):
+        return sum(count for outcome, count in outcomes.items() if test(outcome))
+
+    served = having(lambda outcome: outcome & STATUS_BITS == STATUS_CODES[Ticket.Status.SERVED])
+    wait_median, wait_p90, _, wait_max = percentiles(tally["wait"])
+    service_median, service_p90, _, _ = percentiles(tally["service"])
+    error_median, _, quotes, _ = percentiles(tally["error"])
     return {
-        "issued": issued,
+        "issued": having(lambda outcome: True),
         "served": served,
-        "no_show": no_show,
-        "cancelled": cancelled,
-        "waiting": waiting,
-        "wait": {"median": measures["wait"]["median"], "p90": measures["wait"]["p90"], "max": wait_max},
-        "service_time": {"median": measures["service"]["median"], "p90": measures["service"]["p90"]},
-        "service_level": on_target / served if served else None,
+        "no_show": having(lambda outcome: outcome & STATUS_BITS == STATUS_CODES[Ticket.Status.NO_SHOW]),
+        "cancelled": having(lambda outcome: outcome & STATUS_BITS == STATUS_CODES[Ticket.Status.CANCELLED]),
+        "waiting": having(lambda outcome: outcome & STATUS_BITS == OPEN),
+        "wait": {"median": wait_median, "p90": wait_p90, "max": wait_max},
+        "service_time": {"median": service_median, "p90": service_p90},
+        "service_level": having(lambda outcome: outcome & ON_TARGET) / served if served else None,
         "quoted_vs_actual": {
-            "median_abs_error": measures["error"]["median"],
-            "within_5_min": quotes_kept / quotes if quotes else None,
+            "median_abs_error": error_median,
+            "within_5_min": having(lambda outcome: outcome & QUOTE_KEPT) / quotes if quotes else None,
         },
     }
 
 
-def figures_by(branch, first_day, last_day, grouping):
-    """One row of figures per value of ``grouping`` (a key of GROUPINGS), in one query."""
-    with connection.cursor() as cursor:
-        adapt = connection.ops.adapt_datefield_value
-        cursor.execute(_figures_sql(grouping), [branch.pk, adapt(first_day), adapt(last_day)])
-        return [{grouping: row[0], **_row_figures(row[1:])} for row in cursor.fetchall()]
+class Tally:
+    """A range's tickets, read once and counted for every grouping: what the range's figures are made from."""
 
+    def __init__(self, branch, first_day, last_day):
+        with connection.cursor() as cursor:
+            adapt = connection.ops.adapt_datefield_value
+            cursor.execute(_facts_sql(), [branch.pk, adapt(first_day), adapt(last_day)])
+            self.rows = cursor.fetchall()
 
-EMPTY = _row_figures([0, 0, 0, 0, 0, 0, None, 0] + [None, None, None, None, 0] * len(MEASURES))
+    def by(self, key):
+        """``{key: tally}`` for one of KEYS, leaving out tickets without one (never called, say)."""
+        tallies = collections.defaultdict(lambda: {"outcome": {}, **{measure: {} for measure in MEASURES}})
+        for name, column in [("outcome", OUTCOME), *MEASURES.items()]:
+            # One pass in C over the rows: how many have each (key, value).
+            pairs = collections.Counter(map(operator.itemgetter(KEYS[key], column), self.rows))
+            for (value_of_key, value), count in pairs.items():
+                if value_of_key is not None and value is not None:
+                    tallies[value_of_key][name][value] = count
+        return tallies
+
+    def figures(self):
+        """Every figure of the range (as branch_stats, but feedback) and its rows per grouping."""
+        tallies = {key: self.by(key) for key in KEYS}
+        # Every ticket has a service, so the whole range is its services' tallies added up.
+        overall = {"outcome": collections.Counter(), **{measure: collections.Counter() for measure in MEASURES}}
+        for tally in tallies["code"].values():
+            for name, counts in tally.items():
+                overall[name].update(counts)
+        return {
+            **_figures(overall),
+            **{
+                f"by_{grouping}": [{key: value, **_figures(tallies[key][value])} for value in sorted(tallies[key])]
+                for grouping, key in [("service", "code"), ("counter", "counter"), ("staff", "staff"), ("hour", "hour")]
+            },
+        }
 
 
 def in_range(queryset, branch, first_day, last_day, via=""):
@@ -237,17 +251,10 @@ def feedback_summary(branch, first_day, last_day):
 
 def branch_stats(branch, first_day, last_day):
     """Every figure of the API's statistics for the branch-local days ``first_day``..``last_day`` inclusive."""
-    overall = figures_by(branch, first_day, last_day, "all")
-    overall = {key: value for key, value in overall[0].items() if key != "all"} if overall else EMPTY
-    by_service = figures_by(branch, first_day, last_day, "code")
     return {
         "from": first_day.isoformat(),
         "to": last_day.isoformat(),
-        **overall,
-        "by_service": by_service,
-        "by_counter": figures_by(branch, first_day, last_day, "counter"),
-        "by_staff": figures_by(branch, first_day, last_day, "staff"),
-        "by_hour": figures_by(branch, first_day, last_day, "hour"),
+        **Tally(branch, first_day, last_day).figures(),
         "feedback": feedback_summary(branch, first_day, last_day),
     }
 
