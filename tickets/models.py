@@ -251,7 +251,9 @@ class Ticket(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["service", "status", "lane", "queued_at"], name="ticket_queue_order"),
+            # A service's queue today, in the order it is called: call next reads its head, and a ticket's
+            # place counts the entries before it from the index alone.
+            models.Index(fields=["service", "status", "day", "lane", "queued_at"], name="ticket_queue_today"),
             models.Index(fields=["branch", "issued_at"], name="ticket_branch_issued"),
             # The estimate reads a service's latest services: without this, each ticket issued would read
             # the service's whole history.
