@@ -109,12 +109,6 @@ async def test_a_screen_that_connects_while_redis_is_down_is_closed_with_4503(se
     assert await close_code(server, f"/ws/tickets/{ticket.token}/") == 4503
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "displays/consumers.py: a screen joining a group its process already subscribes to needs no layer call, "
-    "so it passes join() and then fails in send_snapshot (broadcast.current_sequence reads the cache): "
-    "Daphne logs 'Exception inside application' and closes 1011. Left to the engineer rewriting consumers.py: "
-    "once it passes, drop this marker."
-))
 async def test_a_screen_joining_a_group_its_process_already_hears_is_closed_with_4503(redis, branch, deposits):
     # No heartbeat during the test: the process must not have noticed the outage by itself yet.
     daphne = Daphne(env={"REDIS_URL": redis.url, "SCREEN_HEARTBEAT_SECONDS": "3600"}).start()
