@@ -61,16 +61,17 @@ def dashboard(request, slug):
     except stats.InvalidRange as invalid:
         error, first, last = str(invalid), today, today
     rating = _rating(request.GET.get("rating"))
-    figures = stats.branch_stats(branch, first, last)
+    tally = stats.Tally(branch, first, last)  # the range's tickets, read once for the figures and the charts
+    figures = stats.branch_stats(branch, first, last, tally)
     context = {
         "branch": branch,
         "now": now_part(branch),
         "figures": figures,
         "charts": charts.dashboard_charts(
             figures,
-            stats.served_by_hour(branch, first, last),
+            tally.served_by_hour(),
             stats.arrivals_by_weekday_and_hour(branch, first, last),
-            stats.wait_distribution(branch, first, last),
+            tally.wait_distribution(),
             stats.DISTRIBUTION_STEP // 60,
         ),
         "notes": stats.latest_notes(branch, first, last, rating=rating, limit=NOTES_SHOWN),

@@ -25,14 +25,14 @@ keeps a year fast: the database took longer to count and sort each grouping (doc
 import bisect
 import collections
 import datetime
+import functools
 import itertools
 import operator
 import re
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import Least
+from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 
 from .models import Counter, Feedback, Service, Ticket
@@ -49,11 +49,12 @@ DISTRIBUTION_BARS = 13
 MEDIAN, P90 = (1, 2), (9, 10)
 
 # What each ticket of the range is read as (FACTS_SQL): the four keys of the groupings (service, counter and
-# staff as ids: small integers count faster than names, which come from NAMES once per range), then its
-# outcome and its three measures.
+# staff as ids: small integers count faster than names, which _names() reads once per range), its outcome,
+# its three measures, and the hour it was served in (served_by_hour).
 KEYS = {"code": 0, "counter": 1, "staff": 2, "hour": 3}
 OUTCOME = 4
 MEASURES = {"wait": 5, "service": 6, "error": 7}
+SERVED_HOUR = 8
 # A ticket's outcome is one small number, so that one count per key and outcome gives every tally of a
 # grouping: its status (one of STATUS_CODES, or OPEN while waiting or called), plus ON_TARGET when it was
 # served within its service's target, plus QUOTE_KEPT when it waited within QUOTE_TOLERANCE of its quote.
@@ -67,7 +68,8 @@ SELECT t.service_id, t.counter_id, t.finished_by_id, t.issued_hour,
        + CASE WHEN ABS(t.wait_seconds - t.quoted_wait) <= {tolerance} THEN {quote_kept} ELSE 0 END,
        t.wait_seconds,
        CASE WHEN t.status = '{served}' THEN t.service_seconds END,
-       ABS(t.wait_seconds - t.quoted_wait)
+       ABS(t.wait_seconds - t.quoted_wait),
+       CASE WHEN t.status = '{served}' THEN t.finished_hour END
 FROM {ticket} t
 JOIN {service} s ON s.id = t.service_id
 WHERE t.branch_id = %s AND t.day >= %s AND t.day <= %s
@@ -195,7 +197,7 @@ def _new_tally():
 
 
 class Tally:
-    """A range's tickets, read once and counted for every grouping: what the range's figures are made from."""
+    """A range's tickets, read once and counted for every grouping: what its figures and charts are made from."""
 
     def __init__(self, branch, first_day, last_day):
         self.branch = branch
@@ -204,6 +206,7 @@ class Tally:
             cursor.execute(_facts_sql(), [branch.pk, adapt(first_day), adapt(last_day)])
             self.rows = cursor.fetchall()
 
+    @functools.cached_property
     def by_key(self):
         """``{key: {value of the key: tally}}`` for each of KEYS, leaving out tickets without it (never called)."""
         tallies = {key: collections.defaultdict(_new_tally) for key in KEYS}
@@ -222,20 +225,36 @@ class Tally:
                         tallies[key][value][measure][measured] = count
         return tallies
 
-    def figures(self):
-        """Every figure of the range (as branch_stats, but feedback) and its rows per grouping."""
-        tallies = self.by_key()
-        names = _names(self.branch, list(tallies["staff"]))
-        # Every ticket has a service, so the whole range is its services' tallies added up.
+    @functools.cached_property
+    def overall(self):
+        """The whole range's tally: every ticket has a service, so its services' tallies added up."""
         overall = _new_tally()
-        for tally in tallies["code"].values():
+        for tally in self.by_key["code"].values():
             for name, counts in tally.items():
                 overall[name].update(counts)
+        return overall
+
+    def figures(self):
+        """Every figure of the range (as branch_stats, but feedback) and its rows per grouping."""
+        names = _names(self.branch, list(self.by_key["staff"]))
         rows = {}
         for grouping, key in [("service", "code"), ("counter", "counter"), ("staff", "staff"), ("hour", "hour")]:
-            named = {names[key][value] if key in names else value: tally for value, tally in tallies[key].items()}
+            named = {names[key][value] if key in names else value: tally for value, tally in self.by_key[key].items()}
             rows[f"by_{grouping}"] = [{key: name, **_figures(named[name])} for name in sorted(named)]
-        return {**_figures(overall), **rows}
+        return {**_figures(self.overall), **rows}
+
+    def served_by_hour(self):
+        """How many customers were served in each branch-local hour of the day, as ``{hour: count}``."""
+        served = collections.Counter(map(operator.itemgetter(SERVED_HOUR), self.rows))
+        served.pop(None, None)
+        return dict(served)
+
+    def wait_distribution(self):
+        """How many called customers waited 0-5 minutes, 5-10, ... and an hour or more, as a list of counts."""
+        counts = [0] * DISTRIBUTION_BARS
+        for wait, count in self.overall["wait"].items():
+            counts[min(wait // DISTRIBUTION_STEP, DISTRIBUTION_BARS - 1)] += count
+        return counts
 
 
 def in_range(queryset, branch, first_day, last_day, via=""):
@@ -266,20 +285,22 @@ def feedback_summary(branch, first_day, last_day):
     return {"count": count, "average_rating": total / rated if rated else None, "by_wait_band": bands}
 
 
-def branch_stats(branch, first_day, last_day):
-    """Every figure of the API's statistics for the branch-local days ``first_day``..``last_day`` inclusive."""
+def branch_stats(branch, first_day, last_day, tally=None):
+    """Every figure of the API's statistics for the branch-local days ``first_day``..``last_day`` inclusive.
+
+    ``tally`` is the range's Tally, when the caller has read it for the charts too.
+    """
     return {
         "from": first_day.isoformat(),
         "to": last_day.isoformat(),
-        **Tally(branch, first_day, last_day).figures(),
+        **(tally or Tally(branch, first_day, last_day)).figures(),
         "feedback": feedback_summary(branch, first_day, last_day),
     }
 
 
 def served_by_hour(branch, first_day, last_day):
     """How many customers were served in each branch-local hour of the day, as ``{hour: count}``."""
-    served = in_range(Ticket.objects, branch, first_day, last_day).filter(status=Ticket.Status.SERVED)
-    return dict(served.values_list("finished_hour").annotate(count=Count("id")).order_by())
+    return Tally(branch, first_day, last_day).served_by_hour()
 
 
 def arrivals_by_weekday_and_hour(branch, first_day, last_day, now=None):
@@ -315,12 +336,7 @@ def arrivals_by_weekday_and_hour(branch, first_day, last_day, now=None):
 
 def wait_distribution(branch, first_day, last_day):
     """How many called customers waited 0-5 minutes, 5-10, ... and an hour or more, as a list of counts."""
-    waits = in_range(Ticket.objects, branch, first_day, last_day).filter(wait_seconds__isnull=False)
-    bars = waits.values_list(Least(F("wait_seconds") / DISTRIBUTION_STEP, DISTRIBUTION_BARS - 1)).annotate(count=Count("id"))
-    counts = [0] * DISTRIBUTION_BARS
-    for bar, count in bars.order_by():
-        counts[bar] = count
-    return counts
+    return Tally(branch, first_day, last_day).wait_distribution()
 
 
 def latest_notes(branch, first_day, last_day, *, rating=None, limit=100):
