@@ -94,8 +94,11 @@ def test_branch_answer(client, branch, deposits, loans, counter, counter2, telle
     counters = {c["name"]: c for c in answer["counters"]}
     assert counters["1"] == {
         "id": counter.pk, "name": "1", "status": "open", "services": ["A"], "served_today": 0,
-        "serving": {"number": "A001", "service": "A", "priority": False, "called_at": counters["1"]["serving"]["called_at"]},
+        "serving": {"number": "A001", "service": "A", "priority": False, "called_at": counters["1"]["serving"]["called_at"],
+                    "recall_count": 0},
     }
+    assert answer["calling"] == {"number": "A001", "counter": "1", "recall": False,
+                                 "called_at": counters["1"]["serving"]["called_at"]}
     assert counters["2"]["serving"] is None and counters["2"]["services"] == ["A", "B"]
     assert [(c["number"], c["counter"]) for c in answer["recent_calls"]] == [("A001", "1")]
     assert dt.datetime.fromisoformat(answer["recent_calls"][0]["called_at"]).utcoffset() is not None

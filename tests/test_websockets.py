@@ -15,7 +15,7 @@ from tickets.state import branch_state, ticket_state
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = [(b"origin", b"http://localhost")]
-STATE_KEYS = ["services", "counters", "recent_calls", "branch", "name", "time_zone", "speak_calls", "queue", "today"]
+STATE_KEYS = ["services", "counters", "calling", "recent_calls", "branch", "name", "time_zone", "speak_calls", "queue", "today"]
 
 
 async def connect(path, headers=ORIGIN):

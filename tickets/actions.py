@@ -158,6 +158,7 @@ def _claim_next(counter, by, now):
             "status": Ticket.Status.CALLED,
             "counter": counter,
             "called_at": now,
+            "recalled_at": None,
             "called_by": by,
             "first_called_at": candidate.first_called_at or now,
             "wait_seconds": (candidate.wait_seconds or 0) + _seconds(candidate.queued_at, now),
@@ -197,10 +198,14 @@ def call_next(counter, *, by=None, now=None):
 
 def recall(counter, *, by=None, now=None):
     """Call the counter's current customer again, on the display and their phone."""
+    now = now or timezone.now()
     with transaction.atomic():
         counter, ticket = _lock_counter_with_ticket(counter)
         ticket.recall_count = F("recall_count") + 1
-        ticket.save(update_fields=["recall_count"])
+        # Its own time, not called_at: the lobby shows the latest call heard, and the wait and service
+        # times still run from the call.
+        ticket.recalled_at = now
+        ticket.save(update_fields=["recall_count", "recalled_at"])
         ticket.refresh_from_db()
         _announce("recalled", counter.branch_id, tickets=[ticket], counter=counter, call=ticket)
     return ticket

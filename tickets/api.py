@@ -156,6 +156,7 @@ class ServingOut(Schema):
     service: str
     priority: bool
     called_at: str
+    recall_count: int
 
 
 class CounterOut(Schema):
@@ -171,6 +172,13 @@ class CallOut(Schema):
     number: str
     counter: str
     called_at: str
+
+
+class CallingOut(Schema):
+    number: str
+    counter: str
+    recall: bool
+    called_at: str = Field(description="When it was called, or recalled if it was.")
 
 
 class WaitingOut(Schema):
@@ -198,6 +206,9 @@ class BranchOut(Schema):
     speak_calls: bool
     services: list[ServiceOut]
     counters: list[CounterOut]
+    calling: Optional[CallingOut] = Field(
+        description="The latest call or recall of a customer still called to a counter; null when nobody is."
+    )
     recent_calls: list[CallOut]
     queue: list[WaitingOut] = Field(description="Every ticket waiting today, in the order they will be called.")
     today: TodayOut

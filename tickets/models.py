@@ -209,6 +209,9 @@ class Ticket(models.Model):
     queued_at = models.DateTimeField(help_text="When it joined its current queue: issued, or transferred.")
     first_called_at = models.DateTimeField(null=True, blank=True)
     called_at = models.DateTimeField(null=True, blank=True, help_text="When it was called to its last counter.")
+    recalled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the counter last called it again (a recall), since its last call."
+    )
     finished_at = models.DateTimeField(null=True, blank=True, help_text="Served, no-show or cancelled.")
     quoted_wait = models.PositiveIntegerField(
         null=True, blank=True, help_text="Seconds of wait the customer was told when the ticket was issued."

@@ -76,6 +76,7 @@ def queue_rows(branch, now):
 
 
 def counter_rows(branch, now):
+    """What each counter does, and the call the lobby shows now (see ``calling``)."""
     counters = Counter.objects.filter(branch=branch).prefetch_related("services")
     serving = {
         ticket.counter_id: ticket
@@ -104,12 +105,31 @@ def counter_rows(branch, now):
                     "service": ticket.service.code,
                     "priority": ticket.priority,
                     "called_at": iso(ticket.called_at, branch),
+                    "recall_count": ticket.recall_count,
                 }
                 if ticket
                 else None,
             }
         )
-    return rows
+    return rows, calling(branch, counters, serving.values())
+
+
+def calling(branch, counters, called):
+    """The call a lobby shows in its largest type: the latest call or recall of a customer still called.
+
+    None when nobody is at a counter (all served, gone or transferred, or nobody called yet today): the
+    lobby then says so rather than naming a ticket that has ended.
+    """
+    latest = max(called, key=lambda ticket: (ticket.recalled_at or ticket.called_at, ticket.pk), default=None)
+    if latest is None:
+        return None
+    names = {counter.pk: counter.name for counter in counters}
+    return {
+        "number": latest.number,
+        "counter": names[latest.counter_id],
+        "recall": latest.recalled_at is not None,
+        "called_at": iso(latest.recalled_at or latest.called_at, branch),
+    }
 
 
 def today_counts(branch, now):
@@ -147,17 +167,19 @@ def recent_calls(branch, now):
 
 
 def branch_state(branch, now=None):
-    """The branch now: waiting and estimates per service, what each counter does, the latest calls, who waits in
-    which order, and today's counts: everything any of the branch's screens shows, in one message."""
+    """The branch now: waiting and estimates per service, what each counter does, the call in effect, the
+    latest calls, who waits in which order, and today's counts: everything any of its screens shows."""
     now = now or timezone.now()
     services, queue = queue_rows(branch, now)
+    counters, now_calling = counter_rows(branch, now)
     return {
         "branch": branch.slug,
         "name": branch.name,
         "time_zone": branch.time_zone,
         "speak_calls": branch.speak_calls,
         "services": services,
-        "counters": counter_rows(branch, now),
+        "counters": counters,
+        "calling": now_calling,
         "recent_calls": recent_calls(branch, now),
         "queue": queue,
         "today": today_counts(branch, now),

@@ -20,6 +20,12 @@ WORDS = {
     "your_turn_title": "Your turn: counter {counter}",
     "served": "You have been served at counter {counter}. Thank you for your visit.",
     "no_show": "You were called to counter {counter} but we missed you. Please take a new ticket if you still need us.",
+    # The lobby display.
+    "now_calling": "Now calling",
+    "welcome": "Welcome",
+    "take_a_ticket": "Please take a ticket",
+    "wait_for_your_number": "Please wait for your number",
+    "at_the_counters": "At the counters",
     # The console and the dashboard.
     "counter": "Counter {name}",
     "priority": " · priority",

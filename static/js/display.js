@@ -4,21 +4,29 @@
   var F = window.Frontline;
   var root = document.getElementById("display");
   if (!root) return;
-  var RECENT = 7;
   var speak = root.dataset.speakCalls === "true";
+
+  // The big panel: the call in effect (a recall included), or a welcome when nobody is at a counter.
+  function showCall(call, state) {
+    var number = document.getElementById("called-number");
+    number.textContent = call ? call.number : F.say("welcome");
+    root.querySelector(".now-serving").classList.toggle("idle", !call);
+    document.getElementById("called-counter").textContent = call
+      ? F.say("counter", { name: call.counter })
+      : F.say(state.queue && state.queue.length ? "wait_for_your_number" : "take_a_ticket");
+  }
 
   function render(state) {
     speak = state.speak_calls;
-    var calls = state.recent_calls || [];
-    var now = calls[0];
-    document.getElementById("called-number").textContent = now ? now.number : "–";
-    document.getElementById("called-counter").textContent = now ? "Counter " + now.counter : "Welcome";
-    var recent = document.getElementById("recent-calls");
-    recent.replaceChildren.apply(recent, calls.slice(1, RECENT + 1).map(function (call) {
-      var item = F.el("li");
-      item.append(F.el("span", "number", call.number), F.el("span", "counter", "Counter " + call.counter));
-      return item;
-    }));
+    showCall(state.calling, state);
+    var list = document.getElementById("at-counters");
+    list.replaceChildren.apply(list, state.counters.filter(function (counter) { return counter.serving; })
+      .map(function (counter) {
+        var item = F.el("li");
+        item.append(F.el("span", "number", counter.serving.number),
+                    F.el("span", "counter", F.say("counter", { name: counter.name })));
+        return item;
+      }));
     var waiting = document.getElementById("waiting");
     waiting.replaceChildren.apply(waiting, state.services.map(function (service) {
       var item = F.el("li");
@@ -58,7 +66,11 @@
     onSnapshot: render,
     onMessage: function (message) {
       render(message);
-      if (message.type === "called") announce(message);
+      if (message.type === "called") {
+        // The call being made, even when a later call of the same burst is the state's latest.
+        showCall(message, message);
+        announce(message);
+      }
     },
   });
 })();

@@ -66,9 +66,68 @@ def test_display_follows_the_queue_and_the_tellers_calls(open_page, floor, count
     teller.keyboard.press("n")
     expect(teller.get_by_role("status")).to_contain_text("Called A002")
     expect(display.locator("#called-number")).to_have_text("A002", timeout=1_000)
-    expect(display.locator("#recent-calls li")).to_have_count(1)
-    expect(display.locator("#recent-calls")).to_contain_text("A001")
+    # A001 was served when the teller called the next: only A002 is at a counter.
+    expect(display.locator("#at-counters li")).to_have_count(1)
+    expect(display.locator("#at-counters")).to_contain_text("A002")
     expect(waiting_count(display, "A")).to_have_text("1")
+
+
+def largest_text(page):
+    """The text drawn in the largest type on the page, as someone across the lobby reads it."""
+    return page.evaluate("""() => {
+        let best = null, size = 0;
+        for (const el of document.querySelectorAll("body *")) {
+            if (!el.offsetParent || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+            const px = parseFloat(getComputedStyle(el).fontSize);
+            if (px > size) { size = px; best = el.textContent.trim(); }
+        }
+        return best;
+    }""")
+
+
+def test_a_recall_shows_the_recalled_ticket_in_the_largest_type(open_page, floor, counter, counter2):
+    display = open_page(TV, "/b/main/display/")
+    for _ in range(2):
+        floor.take("A")
+    floor.counter(counter, "call-next")
+    floor.counter(counter2, "call-next")
+    expect(display.locator("#called-number")).to_have_text("A002")
+    floor.counter(counter, "recall")
+    expect(display.locator("#called-number")).to_have_text("A001")
+    expect(display.locator("#called-counter")).to_have_text("Counter 1")
+    assert largest_text(display) == "A001"
+    display.reload()  # a screen that loads now shows the same call
+    expect(display.locator("#called-number")).to_have_text("A001")
+    expect(display.locator("#called-counter")).to_have_text("Counter 1")
+    shot(display, "display-recall-tv")
+
+
+def test_the_tv_never_names_a_ticket_that_has_ended(open_page, floor, counter, counter2):
+    display = open_page(TV, "/b/main/display/")
+    expect(display.locator("#called-number")).to_have_text("Welcome")
+    expect(display.locator("#called-counter")).to_have_text("Please take a ticket")
+    for _ in range(3):
+        floor.take("A")
+    expect(display.locator("#called-counter")).to_have_text("Please wait for your number")
+    floor.counter(counter, "call-next")
+    floor.counter(counter2, "call-next")
+    expect(display.locator("#at-counters li")).to_have_count(2)
+    floor.counter(counter2, "no-show")  # A002 never came: not shown as if at counter 2
+    expect(display.locator("#called-number")).to_have_text("A001")
+    expect(display.locator("#at-counters li")).to_have_count(1)
+    floor.counter(counter, "transfer", {"service": "B"})  # A001 now waits for loans
+    expect(display.locator("#called-number")).to_have_text("Welcome")
+    expect(display.locator("#at-counters li")).to_have_count(0)
+    floor.counter(counter2, "call-next")  # the transferred A001, at counter 2
+    expect(display.locator("#called-number")).to_have_text("A001")
+    expect(display.locator("#called-counter")).to_have_text("Counter 2")
+    floor.counter(counter2, "serve")
+    floor.counter(counter, "pause")
+    display.reload()
+    expect(display.locator("#called-number")).to_have_text("Welcome")
+    expect(display.locator("#called-counter")).to_have_text("Please wait for your number")
+    expect(display.locator("#at-counters li")).to_have_count(0)
+    shot(display, "display-nobody-called-tv")
 
 
 def second_in_line(open_page, floor):
