@@ -53,9 +53,39 @@ def test_print_page_has_everything_a_paper_ticket_needs(client, deposits, counte
     ticket = actions.issue_ticket(deposits)
     page = client.get(f"/t/{ticket.token}/print/").content.decode()
     for words in ["Main Street", "A002", "Deposits", "People ahead", "Estimated wait",
-                  "Scan to follow your turn and leave a note", 'data-return-url="/b/main/kiosk/"']:
+                  "Watch the screen or follow on your phone", "Scan to follow your turn and leave a note",
+                  'data-return-url="/b/main/kiosk/"']:
         assert words in page, words
     assert "<dd>1</dd>" in page  # one person ahead
+
+
+def test_the_kiosk_says_the_number_and_the_wait_on_its_screen(client, deposits, counter):
+    actions.issue_ticket(deposits)
+    ticket = actions.issue_ticket(deposits)
+    page = visible_text(client.get(f"/t/{ticket.token}/print/").content.decode())
+    assert "Your number is A002" in page and "Take your ticket below" in page
+    assert "1 ahead of you · " in page
+
+
+def test_without_javascript_the_kiosk_goes_back_to_its_start_by_itself(client, deposits):
+    from tickets.views import KIOSK_RETURN_SECONDS
+
+    ticket = actions.issue_ticket(deposits)
+    page = client.get(f"/t/{ticket.token}/print/").content.decode()
+    refresh = f'<noscript><meta http-equiv="refresh" content="{KIOSK_RETURN_SECONDS};url=/b/main/kiosk/"></noscript>'
+    assert refresh in page
+    assert 'data-return-after="%d"' % KIOSK_RETURN_SECONDS in page
+
+
+def test_the_print_page_has_no_inline_script_or_style(client, deposits):
+    import re
+
+    ticket = actions.issue_ticket(deposits)
+    page = client.get(f"/t/{ticket.token}/print/").content.decode()
+    assert "<style" not in page and " style=" not in page and not re.search(r"\son\w+=", page)
+    # The only script elements: files, and the vocabulary as JSON data.
+    for script in re.findall(r"<script[^>]*>", page):
+        assert " src=" in script or 'type="application/json"' in script, script
 
 
 def test_print_page_qr_code_leads_to_the_phone_page(client, deposits):

@@ -54,11 +54,20 @@ def _ticket_context(request, ticket):
     return {"ticket": ticket, "state": ticket_state(ticket), "phone_url": phone_url, "qr": qr_svg(phone_url)}
 
 
+# How long the kiosk shows "Your number is ..." before it is ready for the next customer: time to read the
+# number and take the paper. A timer, because no printer reliably says it has finished (print.js).
+KIOSK_RETURN_SECONDS = 10
+
+
 def ticket_print(request, token):
     ticket = _holder_ticket(token)
     context = _ticket_context(request, ticket)
-    context["kiosk_url"] = f"/b/{ticket.branch.slug}/kiosk/"
+    context.update(kiosk_url=f"/b/{ticket.branch.slug}/kiosk/", return_after=KIOSK_RETURN_SECONDS)
     return render(request, "tickets/print.html", context)
+
+
+# One person ahead, or none: the phone says "almost your turn" (ticket.js: ALMOST).
+ALMOST = 2
 
 
 def ticket_shows(state):

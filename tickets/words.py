@@ -26,6 +26,24 @@ WORDS = {
     "take_a_ticket": "Please take a ticket",
     "wait_for_your_number": "Please wait for your number",
     "at_the_counters": "At the counters",
+    # The kiosk, its confirmation screen and the paper ticket it prints.
+    "kiosk_welcome": "Welcome to {branch}",
+    "kiosk_tap": "Tap the service you need",
+    "kiosk_priority": "Priority",
+    "kiosk_priority_who": "seniors, disabled, pregnant",
+    "kiosk_priority_on": "On",
+    "kiosk_priority_off": "Off",
+    "kiosk_priority_ticket": "priority ticket",
+    "kiosk_your_number": "Your number is",
+    "kiosk_take_your_ticket": "Take your ticket below",
+    "kiosk_ahead": "{n} ahead of you",
+    "kiosk_next": "You are next",
+    "kiosk_no_paper": "No ticket? Scan to follow on your phone",
+    "kiosk_done": "Done",
+    "ticket_people_ahead": "People ahead",
+    "ticket_estimated_wait": "Estimated wait",
+    "ticket_watch": "Watch the screen or follow on your phone",
+    "ticket_scan": "Scan to follow your turn and leave a note",
     # The console and the dashboard.
     "counter": "Counter {name}",
     "priority": " · priority",
@@ -62,6 +80,13 @@ def about(seconds):
     if seconds is None or seconds == "" or int(seconds) < 60:
         return minutes(seconds)
     return say("about", duration=minutes(seconds))
+
+
+def ahead(position):
+    """The people before a waiting ticket as the kiosk says it: "You are next", "3 ahead of you"."""
+    if not position:
+        return WORDS["unknown"]
+    return WORDS["kiosk_next"] if position == 1 else say("kiosk_ahead", n=position - 1)
 
 
 def ticket_mark(transferred, priority):

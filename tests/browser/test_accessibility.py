@@ -30,8 +30,10 @@ def ticket_in(floor, counter, status):
 PAGES = {
     "branches": (TABLET, None, lambda floor, counter: "/"),
     "kiosk": (TABLET, None, lambda floor, counter: "/b/main/kiosk/"),
+    "kiosk-portrait": ({"width": 1080, "height": 1920}, None, lambda floor, counter: "/b/main/kiosk/"),
     "join": (PHONE, None, lambda floor, counter: "/b/main/join/"),
     "print": (TABLET, None, lambda floor, counter: floor.take("A")["url"] + "print/"),
+    "print-portrait": ({"width": 1080, "height": 1920}, None, lambda floor, counter: floor.take("A")["url"] + "print/"),
     "display": (TV, None, lambda floor, counter: ticket_in(floor, counter, "called") and "/b/main/display/"),
     "phone-waiting": (PHONE, None, lambda floor, counter: ticket_in(floor, counter, "waiting")),
     "phone-called": (PHONE, None, lambda floor, counter: ticket_in(floor, counter, "called")),

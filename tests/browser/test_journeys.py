@@ -35,10 +35,11 @@ def test_kiosk_prints_a_ticket_and_returns_to_the_start(open_page):
     kiosk = open_page(TABLET, "/b/main/kiosk/")
     shot(kiosk, "kiosk-tablet")
     kiosk.get_by_role("button", name=re.compile("Deposits")).click()
+    expect(kiosk.locator(".issued-number")).to_have_text("A001")
+    expect(kiosk.locator(".issued .qr svg")).to_be_visible()
     expect(kiosk.locator(".paper-ticket .number")).to_have_text("A001")
-    expect(kiosk.locator(".paper-ticket .qr svg")).to_be_visible()
     expect(kiosk.locator(".paper-ticket")).to_contain_text("Scan to follow your turn and leave a note")
-    shot(kiosk, "print-ticket")
+    shot(kiosk, "kiosk-your-number-tablet")
     kiosk.wait_for_url("**/b/main/kiosk/", timeout=20_000)
     expect(kiosk.get_by_role("button", name=re.compile("Deposits"))).to_contain_text("1 waiting")
 

@@ -10,6 +10,7 @@ register = template.Library()
 
 minutes = register.filter("minutes", words.minutes)
 about = register.filter("about", words.about)
+ahead = register.filter("ahead", words.ahead)
 
 
 @register.simple_tag
