@@ -22,5 +22,20 @@
   });
   // Back from the browser's page cache (a "back" gesture): ready for a tap again.
   window.addEventListener("pageshow", function () { form.classList.remove("sending"); });
+  // A kiosk left with priority switched on, or an error showing, would greet the next customer so: after
+  // a while untouched it is the start again (the phone kiosk is one person's own device, so not there).
+  var IDLE_MS = 30000;
+  if (document.body.classList.contains("kiosk")) {
+    var idle = null;
+    var rest = function () {
+      clearTimeout(idle);
+      idle = setTimeout(function () {
+        form.querySelectorAll('input[name="priority"]').forEach(function (input) { input.checked = false; });
+        form.querySelectorAll(".message").forEach(function (node) { node.remove(); });
+      }, IDLE_MS);
+    };
+    ["pointerdown", "keydown", "change"].forEach(function (type) { document.addEventListener(type, rest, true); });
+    rest();
+  }
   F.connect("/ws/branches/" + form.dataset.branch + "/", { onSnapshot: render, onMessage: render });
 })();

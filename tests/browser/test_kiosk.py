@@ -81,6 +81,33 @@ def test_a_ticket_without_the_switch_is_not_a_priority_ticket(open_page, deposit
     assert Ticket.objects.get().priority is False
 
 
+def test_priority_left_on_is_off_again_for_the_next_customer(open_page, deposits):
+    kiosk = open_page(PORTRAIT)
+    kiosk.clock.install()
+    kiosk.goto("/b/main/kiosk/")
+    kiosk.locator("label.priority").click()
+    switch = kiosk.get_by_role("switch", name=re.compile("Priority"))
+    expect(switch).to_be_checked()
+    kiosk.clock.run_for(20_000)
+    expect(switch).to_be_checked()  # still the same customer's choice
+    kiosk.clock.run_for(20_000)
+    expect(switch).not_to_be_checked()
+
+
+def test_an_error_left_on_the_kiosk_goes_before_the_next_customer(open_page, deposits):
+    kiosk = open_page(PORTRAIT)
+    kiosk.clock.install()
+    kiosk.goto("/b/main/kiosk/")
+    # A service that closed since the page was drawn.
+    kiosk.locator('.service-button[data-code="A"]').evaluate("button => { button.value = 'Z'; }")
+    kiosk.locator('.service-button[data-code="A"]').click()
+    expect(kiosk.get_by_role("alert")).to_have_text("Choose a service.")
+    assert not Ticket.objects.exists()
+    kiosk.clock.run_for(40_000)
+    expect(kiosk.get_by_role("alert")).to_have_count(0)
+    expect(kiosk.get_by_role("button", name=re.compile("Deposits"))).to_be_visible()
+
+
 def test_a_double_tap_gives_one_ticket(open_page, deposits):
     kiosk = open_page(PORTRAIT, "/b/main/kiosk/")
     expect(kiosk.locator("html")).not_to_have_class("offline")
