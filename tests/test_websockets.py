@@ -121,15 +121,34 @@ async def test_a_display_of_another_branch_hears_nothing(branch, other_branch, d
 
 
 def place_in(message, number, service):
-    """Where a phone finds its place in a branch message, as static/js/ticket.js does."""
-    ahead = 0
-    for entry in message["queue"]:
-        if entry["service"] != service:
-            continue
+    """Where a phone finds its place in a branch message, as static/js/ticket.js does: (position, estimate,
+    people behind it)."""
+    mine = [entry for entry in message["queue"] if entry["service"] == service]
+    for ahead, entry in enumerate(mine):
         if entry["number"] == number:
-            return ahead + 1, entry["estimated_wait"]
-        ahead += 1
+            return ahead + 1, entry["estimated_wait"], len(mine) - ahead - 1
     return None
+
+
+def test_a_phones_place_and_the_people_behind_it_in_the_branch_message_agree_with_its_own_state(
+    branch, deposits, loans, counter, counter2, teller
+):
+    tickets = [actions.issue_ticket(service) for service in (deposits, loans, deposits, deposits, loans, deposits)]
+    tickets.append(actions.issue_ticket(deposits, priority=True))
+    actions.cancel(tickets[3])
+    actions.call_next(counter2, by=teller)  # the priority deposit, at counter 2
+    actions.transfer(counter2, loans)  # now at the front of loans
+    tickets.append(actions.issue_ticket(loans, priority=True))
+    message = branch_state(branch)
+    waiting = Ticket.objects.waiting().select_related("branch", "service")
+    assert waiting.count() == 7
+    for ticket in waiting:
+        own = ticket_state(ticket)
+        assert place_in(message, ticket.number, ticket.service.code) == (
+            own["position"], own["estimated_wait"], own["behind"]), ticket.number
+    behind = {ticket.number: ticket_state(ticket)["behind"] for ticket in waiting}
+    # Deposits: A001, A002, A004 (A003 left); loans: the transferred A005, the priority B003, B001, B002.
+    assert behind == {"A001": 2, "A002": 1, "A004": 0, "A005": 3, "B003": 2, "B001": 1, "B002": 0}
 
 
 async def test_phone_finds_its_place_in_the_branch_message_and_hears_its_own_call(branch, deposits, counter, teller):
@@ -146,7 +165,7 @@ async def test_phone_finds_its_place_in_the_branch_message_and_hears_its_own_cal
     assert (moved["type"], moved["number"], moved["seq"]) == ("called", "A001", snapshot["seq"] + 1)
     # The same place and estimate as the ticket's own state says now.
     fresh = await sync_to_async(lambda: ticket_state(Ticket.objects.get(pk=mine.pk)))()
-    assert place_in(moved, "A002", "A") == (1, fresh["estimated_wait"]) and fresh["position"] == 1
+    assert place_in(moved, "A002", "A") == (1, fresh["estimated_wait"], 0) and fresh["position"] == 1
     assert await phone.receive_nothing(timeout=0.2)  # nothing of the first customer's own ticket
 
     await sync_to_async(actions.call_next)(counter, by=teller)  # serves the first, calls me

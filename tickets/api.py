@@ -240,6 +240,9 @@ class TicketOut(CounterTicketOut):
 
     token: str
     url: str
+    behind: Optional[int] = Field(
+        description="While waiting: how many wait after it in its service's queue; null once it is not waiting."
+    )
 
 
 class FeedbackOut(Schema):

@@ -20,7 +20,7 @@ class FeedbackForm(forms.Form):
     )
     # Kept exactly as typed: the note is the customer's own words.
     note = forms.CharField(
-        max_length=Feedback.NOTE_MAX_LENGTH, required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4})
+        max_length=Feedback.NOTE_MAX_LENGTH, required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": "note-hint"})
     )
 
     def clean(self):

@@ -189,15 +189,17 @@ def branch_state(branch, now=None):
 def ticket_state(ticket, now=None):
     """One ticket as its holder sees it: status, place in the queue, estimate, counter.
 
-    Its place and estimate are the ones queue_rows gives its number, read for this ticket alone.
+    Its place and estimate are the ones queue_rows gives its number, read for this ticket alone; the people
+    behind it are the rest of its service's queue there (ticket.js: placeIn).
     """
     now = now or timezone.now()
     branch = ticket.branch
-    position = estimate = None
+    position = estimate = behind = None
     expired = ticket.is_expired(now)
     if ticket.status == Ticket.Status.WAITING and not expired:
         position = Ticket.objects.ahead_of(ticket).count() + 1
         estimate = estimated_wait(position - 1, queue_pace(ticket.service, now))
+        behind = Ticket.objects.in_queue(ticket.day).filter(service_id=ticket.service_id).count() - position
     return {
         "number": ticket.number,
         "token": ticket.token,
@@ -207,6 +209,7 @@ def ticket_state(ticket, now=None):
         "status": ticket.status,
         "priority": ticket.priority,
         "position": position,
+        "behind": behind,
         "estimated_wait": estimate,
         "quoted_wait": ticket.quoted_wait,
         "counter": ticket.counter.name if ticket.counter_id and ticket.status != Ticket.Status.WAITING else None,

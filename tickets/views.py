@@ -5,6 +5,7 @@ Server-rendered and usable without JavaScript; each view checks who asks, parses
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import actions, errors
@@ -70,21 +71,27 @@ def ticket_print(request, token):
 ALMOST = 2
 
 
-def ticket_shows(state):
-    """Which variants of the phone page apply: its state, and what the holder may do (ticket.js: shows)."""
+def ticket_shows(state, confirming=False):
+    """Which variants of the phone page apply: its state, what the holder may do, and whether their turn is
+    near (ticket.js: shows). ``confirming``: "I'm leaving" was pressed once, and asks before it cancels."""
     over = state["expired"] or state["status"] in Ticket.CLOSED_STATUSES
-    if state["status"] == Ticket.Status.WAITING and not state["expired"]:
-        action = "cancel"
+    waiting = state["status"] == Ticket.Status.WAITING and not state["expired"]
+    if waiting:
+        action = "confirm" if confirming else "cancel"
     elif state["has_feedback"]:
         action = "thanked"
     else:
-        action = "feedback" if over else None
-    return ["expired" if state["expired"] else state["status"], action]
+        # Someone who left did not have a visit to rate.
+        action = "feedback" if over and state["status"] != Ticket.Status.CANCELLED else None
+    shown = ["expired" if state["expired"] else state["status"], action]
+    if waiting and state["position"] and state["position"] <= ALMOST:
+        shown.append("almost")
+    return shown
 
 
-def _ticket_page(request, ticket, form, status=200):
+def _ticket_page(request, ticket, form, status=200, confirming=False):
     context = _ticket_context(request, ticket)
-    context.update(form=form, shown=ticket_shows(context["state"]))
+    context.update(form=form, shown=ticket_shows(context["state"], confirming))
     return render(request, "tickets/ticket.html", context, status=status)
 
 
@@ -94,13 +101,18 @@ def ticket(request, token):
 
 @require_POST
 def ticket_cancel(request, token):
+    """ "I'm leaving" asks once: without ``confirm=yes`` the page asks, and nothing changes."""
     ticket = _holder_ticket(token)
+    if request.POST.get("confirm") != "yes":
+        if ticket.status == Ticket.Status.WAITING and not ticket.is_expired(timezone.now()):
+            return _ticket_page(request, ticket, FeedbackForm(), confirming=True)
+        messages.error(request, "This ticket is no longer waiting: there is nothing to cancel.")
+        return redirect("ticket", token=token)
     try:
         actions.cancel(ticket)
     except errors.QueueError as refusal:
         messages.error(request, str(refusal))
-    else:
-        messages.success(request, "Your ticket is cancelled. Thank you for letting us know.")
+    # Cancelled: the page itself says so, once.
     return redirect("ticket", token=token)
 
 
@@ -115,8 +127,7 @@ def ticket_feedback(request, token):
             # Shown as a message, not on the form: once feedback exists the form is no longer on the page.
             messages.error(request, str(refusal))
         else:
-            messages.success(request, "Thank you for your feedback.")
+            # The page thanks them itself (its "thanked" variant): one thank-you, not a message besides.
             return redirect("ticket", token=token)
     # Show the form again with what the customer typed, so nothing they wrote is lost.
     return _ticket_page(request, ticket, form, status=400)
-

@@ -18,8 +18,19 @@ WORDS = {
     # The phone.
     "position": "You are number {n} in line",
     "your_turn_title": "Your turn: counter {counter}",
-    "served": "You have been served at counter {counter}. Thank you for your visit.",
+    "served": "You have been served at counter {counter}.",
     "no_show": "You were called to counter {counter} but we missed you. Please take a new ticket if you still need us.",
+    "almost": "Almost your turn: please stay near the counters.",
+    "behind_none": "Nobody behind you yet",
+    "behind_one": "1 person behind you",
+    "behind_many": "{n} people behind you",
+    "leave": "I'm leaving",
+    "leave_ask": "Leave the queue? Your place goes to the next person, and this ticket cannot be used again.",
+    "leave_yes": "Yes, cancel my ticket",
+    "leave_keep": "No, keep my place",
+    "cancelled": "This ticket is cancelled.",
+    "cancelled_note": "Thank you for letting us know. Please take a new ticket if you need us later.",
+    "thanked": "Thank you for your feedback.",
     # The lobby display.
     "now_calling": "Now calling",
     "welcome": "Welcome",
@@ -87,6 +98,13 @@ def ahead(position):
     if not position:
         return WORDS["unknown"]
     return WORDS["kiosk_next"] if position == 1 else say("kiosk_ahead", n=position - 1)
+
+
+def behind(n):
+    """The people after a waiting ticket in its service, as the phone says them (ticket.js: behind)."""
+    if not n:
+        return WORDS["behind_none"]
+    return WORDS["behind_one"] if n == 1 else say("behind_many", n=n)
 
 
 def ticket_mark(transferred, priority):

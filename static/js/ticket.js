@@ -10,8 +10,13 @@
   var page = document.getElementById("ticket-page");
   if (!page) return;
   var CLOSED = ["served", "no_show", "cancelled"]; // Ticket.CLOSED_STATUSES
+  var ALMOST = 2; // views.ALMOST: one person ahead, or none
   var state = JSON.parse(document.getElementById("ticket-state").textContent);
   var section = document.getElementById("ticket-status");
+  var leave = document.getElementById("leave");
+  var confirm = document.getElementById("leave-confirm");
+  // "I'm leaving" pressed once: the question shows (drawn shown already when the server asked it).
+  var confirming = !confirm.hidden;
   var baseTitle = document.title;
   var flashing = null;
 
@@ -30,25 +35,39 @@
     }, { once: true });
   }
 
+  function isWaiting(ticket) { return ticket.status === "waiting" && !ticket.expired; }
+
+  function isAlmost(ticket) { return isWaiting(ticket) && ticket.position && ticket.position <= ALMOST; }
+
   // Which variants apply: the same rule as views.ticket_shows, which drew the first paint.
   function shows(ticket) {
     var over = ticket.expired || CLOSED.indexOf(ticket.status) !== -1;
     var action = null;
-    if (ticket.status === "waiting" && !ticket.expired) action = "cancel";
+    if (isWaiting(ticket)) action = confirming ? "confirm" : "cancel";
     else if (ticket.has_feedback) action = "thanked";
-    else if (over) action = "feedback";
-    return [ticket.expired ? "expired" : ticket.status, action];
+    else if (over && ticket.status !== "cancelled") action = "feedback"; // who left had no visit to rate
+    var shown = [ticket.expired ? "expired" : ticket.status, action];
+    if (isAlmost(ticket)) shown.push("almost");
+    return shown;
+  }
+
+  // The people after it in its service, as words.behind says them.
+  function behind(n) {
+    if (!n) return F.say("behind_none");
+    return n === 1 ? F.say("behind_one") : F.say("behind_many", { n: n });
   }
 
   function render(ticket) {
     // The element stays (an aria-live region): its class and content change, so the change is announced.
     section.className = "ticket-status status-" + ticket.status;
+    if (!isWaiting(ticket)) confirming = false;
     F.show(page, shows(ticket));
     F.fill(page, "service-name", ticket.service_name);
     if (ticket.position) {
       F.fill(page, "position", F.say("position", { n: ticket.position }));
       F.fill(page, "ahead", String(ticket.position - 1));
       F.fill(page, "estimate", F.minutes(ticket.estimated_wait));
+      F.fill(page, "behind", behind(ticket.behind));
     }
     if (ticket.counter) {
       F.fill(page, "counter", F.say("counter", { name: ticket.counter }));
@@ -57,37 +76,60 @@
     }
   }
 
-  // Its place in the branch's queue: 1 + the tickets before it in its service, and that place's estimate.
-  // Absent while its own state still says waiting: the branch message raced its own, which follows.
+  // Its place in the branch's queue: 1 + the tickets before it in its service, that place's estimate, and
+  // the tickets of its service after it (state.ticket_state counts the same). Absent while its own state
+  // still says waiting: the branch message raced its own, which follows.
   function placeIn(queue) {
     var ahead = {};
+    var place = null;
     for (var i = 0; i < queue.length; i++) {
       var row = queue[i];
-      if (row.number === state.number) return { position: (ahead[row.service] || 0) + 1, estimate: row.estimated_wait };
-      ahead[row.service] = (ahead[row.service] || 0) + 1;
+      if (place) {
+        if (row.service === place.service) place.behind += 1;
+      } else if (row.number === state.number) {
+        place = { service: row.service, position: (ahead[row.service] || 0) + 1, estimate: row.estimated_wait, behind: 0 };
+      } else {
+        ahead[row.service] = (ahead[row.service] || 0) + 1;
+      }
     }
-    return null;
+    return place;
   }
 
-  function follow(ticket) {
+  // A short buzz when one person is left ahead: the page's alert says it (and its live region announces it).
+  function change(ticket) {
     var calledNow = ticket.status === "called" &&
       (state.status !== "called" || ticket.recall_count > state.recall_count);
+    var almostNow = isAlmost(ticket) && !isAlmost(state);
     state = ticket;
     render(state);
     if (calledNow) alertCalled(state.counter);
+    else if (almostNow && navigator.vibrate) navigator.vibrate(200);
   }
+
+  leave.addEventListener("submit", function (event) {
+    event.preventDefault();
+    confirming = true;
+    render(state);
+    // The question is read out; the whole of it, with its two answers, comes into view.
+    document.getElementById("leave-question").focus({ preventScroll: true });
+    confirm.scrollIntoView({ block: "nearest" });
+  });
+  document.getElementById("leave-keep").addEventListener("click", function (event) {
+    event.preventDefault();
+    confirming = false;
+    render(state);
+    leave.querySelector("button").focus();
+  });
 
   F.connect("/ws/tickets/" + state.token + "/", {
     // On (re)connecting and after a missed message: called while this phone was not hearing alerts now.
-    onSnapshot: follow,
+    onSnapshot: change,
     onMessage: function (message) {
-      if (message.type === "ticket") { follow(message); return; }
-      if (state.status !== "waiting" || state.expired || !message.queue) return;
+      if (message.type === "ticket") { change(message); return; }
+      if (!isWaiting(state) || !message.queue) return;
       var place = placeIn(message.queue);
       if (!place) return;
-      state.position = place.position;
-      state.estimated_wait = place.estimate;
-      render(state);
+      change(Object.assign({}, state, { position: place.position, estimated_wait: place.estimate, behind: place.behind }));
     },
   });
 })();

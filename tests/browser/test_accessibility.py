@@ -27,6 +27,14 @@ def ticket_in(floor, counter, status):
     return ticket["url"]
 
 
+def thanked(floor, url):
+    """The phone page after its feedback was sent."""
+    token = url.strip("/").split("/")[-1]
+    status, _ = floor.post_json(f"/api/v1/tickets/{token}/feedback/", {"rating": 4, "note": ""})
+    assert status == 201
+    return url
+
+
 PAGES = {
     "branches": (TABLET, None, lambda floor, counter: "/"),
     "kiosk": (TABLET, None, lambda floor, counter: "/b/main/kiosk/"),
@@ -40,6 +48,8 @@ PAGES = {
     "phone-served": (PHONE, None, lambda floor, counter: ticket_in(floor, counter, "served")),
     "phone-no-show": (PHONE, None, lambda floor, counter: ticket_in(floor, counter, "no_show")),
     "phone-cancelled": (PHONE, None, lambda floor, counter: ticket_in(floor, counter, "cancelled")),
+    "phone-almost": (PHONE, None, lambda floor, counter: floor.take("A") and ticket_in(floor, counter, "waiting")),
+    "phone-thanked": (PHONE, None, lambda floor, counter: thanked(floor, ticket_in(floor, counter, "served"))),
     "login": (TABLET, None, lambda floor, counter: "/accounts/login/"),
     "staff-counters": (TABLET, "teller", lambda floor, counter: "/staff/"),
     "staff-console": (TABLET, "teller", lambda floor, counter: ticket_in(floor, counter, "called") and f"/staff/counters/{counter.pk}/"),

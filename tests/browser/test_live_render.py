@@ -169,8 +169,55 @@ def test_the_phone_of_a_cancelled_ticket_shows_live_what_a_fresh_load_shows(open
     assert status == 200
     showing(phone.locator("#ticket-status"), "This ticket is cancelled")
     expect(phone.locator('[data-slot="position"]')).to_be_hidden()
+    expect(phone.locator("#feedback")).to_be_hidden()  # who left had no visit to rate
     assert_live_matches_a_fresh_load(phone, open_page, "#ticket-page")
     assert requests == []
+
+
+def test_the_phone_shows_live_what_a_fresh_load_shows_of_the_people_behind_and_almost_your_turn(
+    open_page, floor, counter
+):
+    for _ in range(2):
+        floor.take("A")
+    phone, _, requests = follow_phone(open_page, floor.take("A"))
+    status = phone.locator("#ticket-status")
+
+    def same():
+        assert_live_matches_a_fresh_load(phone, open_page, "#ticket-page")
+
+    showing(status, "Nobody behind you yet")
+    expect(phone.locator(".almost")).to_be_hidden()
+    same()
+    floor.take("A")
+    showing(status, "1 person behind you")
+    same()
+    leaving = floor.take("A")
+    floor.take("B")  # another queue: nobody more behind
+    showing(status, "2 people behind you")
+    floor.counter(counter, "call-next")
+    showing(status, "Almost your turn")
+    showing(status, "You are number 2 in line")
+    same()
+    floor.post_json(f"/api/v1/tickets/{leaving['token']}/cancel/")
+    showing(status, "1 person behind you")
+    same()
+    floor.counter(counter, "call-next")
+    showing(status, "You are number 1 in line")
+    expect(phone.locator(".almost")).to_be_visible()
+    same()
+    assert requests == []
+
+
+def test_the_phone_asks_before_leaving_as_the_server_asks_without_javascript(open_page, floor):
+    ticket = floor.take("A")
+    phone, _, requests = follow_phone(open_page, ticket)
+    phone.get_by_role("button", name="I'm leaving").click()
+    showing(phone.locator("#ticket-actions"), "Leave the queue?")
+    fresh = fresh_load(open_page, ticket["url"])
+    fresh.get_by_role("button", name="I'm leaving").click()
+    showing(fresh.locator("#ticket-actions"), "Leave the queue?")
+    assert seen(phone, "#ticket-page") == seen(fresh, "#ticket-page")
+    assert requests == [], "asking sent nothing"
 
 
 def test_the_console_shows_live_what_a_fresh_load_shows(open_page, floor, counter, counter2):

@@ -10,6 +10,7 @@ register = template.Library()
 
 minutes = register.filter("minutes", words.minutes)
 about = register.filter("about", words.about)
+behind = register.filter("behind", words.behind)
 ahead = register.filter("ahead", words.ahead)
 
 
