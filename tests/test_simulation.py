@@ -136,3 +136,34 @@ def test_simulate_command(demo):
         call_command("simulate", "--branch", "nowhere", "--days", "1")
     with pytest.raises(CommandError, match="--days"):
         call_command("simulate", "--branch", "demo", "--days", "0")
+
+
+def test_simulate_tells_of_each_day_with_the_tickets_so_far(demo):
+    heard = []
+    issued = simulation.simulate(demo, 3, 7, until=UNTIL, progress=lambda day, so_far: heard.append((day, so_far)))
+    assert [day for day, _ in heard] == [FIRST, FIRST + dt.timedelta(days=1), LAST]
+    assert [so_far for _, so_far in heard] == [
+        Ticket.objects.filter(day__lte=day).count() for day, _ in heard
+    ]
+    assert heard[-1][1] == issued and heard[0][1] < heard[1][1] < heard[2][1]
+
+
+@time_machine.travel(dt.datetime(2026, 6, 13, 12, 0, tzinfo=dt.timezone.utc), tick=False)
+def test_simulate_command_shows_its_progress_on_stderr_and_only_its_summary_on_stdout(demo):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("simulate", "--branch", "demo", "--days", "3", "--seed", "7", stdout=out, stderr=err)
+    counts = [Ticket.objects.filter(day__lte=day).count() for day in (FIRST, FIRST + dt.timedelta(days=1), LAST)]
+    assert err.getvalue().splitlines() == [
+        f"Day 1 of 3 (2026-06-10): {counts[0]} tickets so far",
+        f"Day 2 of 3 (2026-06-11): {counts[1]} tickets so far",
+        f"Day 3 of 3 (2026-06-12): {counts[2]} tickets so far",
+    ]
+    assert out.getvalue().splitlines() == [out.getvalue().strip()]
+    assert out.getvalue().startswith(f"Simulated 3 days of 'demo' (seed 7): {counts[2]} tickets in ")
+
+
+def test_simulate_command_refused_says_nothing_of_progress(demo):
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="--days"):
+        call_command("simulate", "--branch", "demo", "--days", "0", stderr=err)
+    assert err.getvalue() == "" and not Ticket.objects.exists()

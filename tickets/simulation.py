@@ -234,10 +234,11 @@ class Day:
         self.closed = True
 
 
-def simulate(branch, days, seed, *, until=None):
+def simulate(branch, days, seed, *, until=None, progress=None):
     """Write ``days`` days of history for ``branch``, ending the day before ``until`` (default: today).
 
     Returns the number of tickets issued. Raises errors.QueueError if a counter is serving someone now.
+    ``progress(day, issued)``, if given, is told of each day once it is written, with the tickets so far.
     """
     until = until or branch.business_day(datetime.datetime.now(datetime.UTC))
     services = list(Service.objects.filter(branch=branch, active=True).order_by("position", "code"))
@@ -254,9 +255,12 @@ def simulate(branch, days, seed, *, until=None):
     issued = 0
     with actions.unannounced():
         for offset in range(days, 0, -1):
+            day = until - datetime.timedelta(days=offset)
             # One transaction a day: each operation inside is a savepoint, and the disk is written once.
             with transaction.atomic():
-                issued += Day(branch, until - datetime.timedelta(days=offset), seed, services, counters, tellers).run()
+                issued += Day(branch, day, seed, services, counters, tellers).run()
+            if progress:
+                progress(day, issued)
         # History changes nothing about now: every counter goes back to how it was.
         for counter in counters:
             counter.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The truth about waits for a range of a branch's business days, computed by the database.
+"""The truth about waits for a range of a branch's business days, read from the database once and counted here.
 
 The definitions, used alike by the API, the dashboard and the CSV exports:
 

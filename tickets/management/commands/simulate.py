@@ -43,8 +43,15 @@ class Command(BaseCommand):
                 "simulating again would mix two histories."
             )
         started = time.perf_counter()
+
+        def progress(day, issued):
+            # A line per day on stderr, plain (not the error colour), so a script reading stdout sees
+            # only the summary.
+            done = (day - first).days + 1
+            self.stderr.write(f"Day {done} of {days} ({day}): {issued} tickets so far", style_func=str)
+
         try:
-            issued = simulate(branch, days, seed, until=today)
+            issued = simulate(branch, days, seed, until=today, progress=progress)
         except errors.QueueError as error:
             raise CommandError(f"{error} Simulate when no counter is serving anyone.") from None
         seconds = time.perf_counter() - started
