@@ -67,6 +67,14 @@ def test_the_kiosk_says_the_number_and_the_wait_on_its_screen(client, deposits, 
     assert "1 ahead of you · " in page
 
 
+def test_a_ticket_no_longer_waiting_shows_no_place_in_line_on_the_kiosk(client, deposits, counter):
+    ticket = actions.issue_ticket(deposits)
+    actions.call_next(counter)
+    page = visible_text(client.get(f"/t/{ticket.token}/print/").content.decode())
+    assert "Your number is A001" in page
+    assert "ahead of you" not in page and "You are next" not in page and "– · –" not in page
+
+
 def test_without_javascript_the_kiosk_goes_back_to_its_start_by_itself(client, deposits):
     from tickets.views import KIOSK_RETURN_SECONDS
 

@@ -5,6 +5,23 @@
   "use strict";
   var issued = document.getElementById("issued");
   if (!issued) return;
+  var MM = 96 / 25.4;
+  var ROOM = 70 * MM; // of the roll's 72 mm printable width, a little to spare
+
+  // The paper's number in the largest type that fits the roll: a kiosk without a narrow face would
+  // print it in a wide one, past the paper's edge.
+  function fitNumber() {
+    var number = document.querySelector(".paper-ticket .number");
+    if (!number) return;
+    number.style.removeProperty("font-size");
+    var style = window.getComputedStyle(number);
+    var canvas = document.createElement("canvas").getContext("2d");
+    canvas.font = style.font;
+    var width = canvas.measureText(number.textContent.trim()).width;
+    if (width > ROOM) number.style.fontSize = (parseFloat(style.fontSize) * ROOM / width) + "px";
+  }
+
+  fitNumber();
   setTimeout(function () {
     // replace, not assign: the kiosk's history never leads back to a ticket (and a second print).
     window.location.replace(issued.dataset.returnUrl);

@@ -225,6 +225,29 @@ def test_the_paper_ticket_has_a_big_number_and_no_awkward_wraps(open_page, floor
                                    paper_time(page): 1}
 
 
+def test_where_only_a_wide_face_is_installed_the_number_still_fits_the_roll(open_page, floor, deposits):
+    # A kiosk without narrow fonts: the number falls back to a wide face, as wide as DejaVu Sans.
+    wide = '.paper-ticket .number { font-family: "DejaVu Sans", sans-serif; font-stretch: normal; }'
+
+    def without_narrow_fonts(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text() + wide)
+
+    ticket = floor.take("A")
+    page = open_page(PORTRAIT)
+    page.route("**/ticket-print.css", without_narrow_fonts)
+    page.clock.install()
+    page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
+    page.goto(ticket["url"] + "print/")
+    page.wait_for_function("window.printed === 1")
+    page.emulate_media(media="print")
+    paper = page.evaluate(PAPER)
+    assert "DejaVu Sans" in page.locator(".paper-ticket .number").evaluate("node => getComputedStyle(node).fontFamily")
+    assert paper["number_width_mm"] <= 72
+    assert paper["number_ink_mm"] >= 15, "as large as the roll allows"
+    assert paper["one_liners"]["A001"] == 1
+
+
 def shot_path(name):
     from .conftest import SCREENSHOTS
 
