@@ -7,7 +7,7 @@ PORT ?= 8000
 # Tests run in parallel on every core; set JOBS=0 to run them in one process.
 JOBS ?= auto
 
-.PHONY: install run run-prod test screenshots clean bench
+.PHONY: install run run-prod superuser test screenshots clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 
 run: install
 	DEBUG=1 $(BIN)/python manage.py demo
-	@# A month of history for the dashboard (about 30 s the first time; left alone after that).
+	@# A month of history for the dashboard (15-30 s the first time, a line per day; left alone after that).
 	DEBUG=1 $(BIN)/python manage.py simulate --branch demo --days 30 --seed 1 --if-empty
 	@echo
 	@echo "Frontline is starting on http://$(HOST):$(PORT)/"
@@ -31,9 +31,13 @@ run: install
 	@echo "  phone:          http://$(HOST):$(PORT)/b/demo/join/  (then follow the ticket on /t/<token>/)"
 	@echo "  staff console:  http://$(HOST):$(PORT)/staff/        (teller1 / frontline-demo)"
 	@echo "  dashboard:      http://$(HOST):$(PORT)/b/demo/stats/ (manager / frontline-demo)"
-	@echo "  admin:          http://$(HOST):$(PORT)/admin/        (python manage.py createsuperuser)"
+	@echo "  admin:          http://$(HOST):$(PORT)/admin/        (make superuser)"
 	@echo
 	DEBUG=1 exec $(BIN)/daphne -b $(HOST) -p $(PORT) queuesite.asgi:application
+
+# An administrator's account for /admin/: the settings need DEBUG (or a SECRET_KEY) to start.
+superuser: install
+	DEBUG=1 $(BIN)/python manage.py createsuperuser
 
 # Production mode on one machine: PROCESSES Daphne processes from PORT (see deploy/run-prod and the README).
 run-prod: $(VENV)/.installed
