@@ -25,6 +25,7 @@ urlpatterns = [
     path("t/<token:token>/feedback/", views.ticket_feedback, name="ticket-feedback"),
     path("staff/", staff.choose_counter, name="staff"),
     path("staff/counters/<int:counter_id>/", staff.console, name="staff-console"),
+    path("staff/counters/<int:counter_id>/leave/", staff.leave, name="staff-leave"),
     path("staff/counters/<int:counter_id>/<str:operation>/", staff.operate, name="staff-operate"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

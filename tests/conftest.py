@@ -42,22 +42,26 @@ def walked_out(service, now=None):
     return actions.cancel(actions.issue_ticket(service, now=now), now=now)
 
 
-def open_counter(branch, name, services):
+def open_counter(branch, name, services, teller=None):
+    """An open counter with ``teller`` (by default a teller of its own) signed in at it: an open counter
+    nobody sits at calls nobody."""
+    teller = teller or make_user(f"teller-at-{name}", branch)
     counter = Counter.objects.create(branch=branch, name=name)
     counter.services.set(services)
+    actions.sign_in(counter, teller)
     return actions.resume_counter(counter)
 
 
 @pytest.fixture
-def counter(branch, deposits):
-    """Counter 1 serves deposits only."""
-    return open_counter(branch, "1", [deposits])
+def counter(branch, deposits, teller):
+    """Counter 1 serves deposits only; the teller is at it."""
+    return open_counter(branch, "1", [deposits], teller)
 
 
 @pytest.fixture
-def counter2(branch, deposits, loans):
-    """Counter 2 serves deposits and loans."""
-    return open_counter(branch, "2", [deposits, loans])
+def counter2(branch, deposits, loans, colleague):
+    """Counter 2 serves deposits and loans; the teller's colleague is at it."""
+    return open_counter(branch, "2", [deposits, loans], colleague)
 
 
 def make_user(username, branch=None, role=StaffMembership.Role.TELLER, **extra):
@@ -70,6 +74,12 @@ def make_user(username, branch=None, role=StaffMembership.Role.TELLER, **extra):
 @pytest.fixture
 def teller(branch):
     return make_user("teller", branch)
+
+
+@pytest.fixture
+def colleague(branch):
+    """A second teller of the branch, at counter 2."""
+    return make_user("colleague", branch)
 
 
 @pytest.fixture

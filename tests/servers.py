@@ -128,14 +128,14 @@ class Browser:
         self.opener.open(self.base_url + "/accounts/login/", form).read()
         assert any(cookie.name == "sessionid" for cookie in self.cookies), "sign-in failed"
 
-    def headers(self):
+    def headers(self, key=None):
         return {"X-CSRFToken": self.csrf_token()}
 
-    def post_json(self, path, body=None):
+    def post_json(self, path, body=None, key=None):
         request = urllib.request.Request(
             self.base_url + path,
             data=json.dumps(body or {}).encode(),
-            headers={"Content-Type": "application/json", **self.headers()},
+            headers={"Content-Type": "application/json", **self.headers(key)},
             method="POST",
         )
         try:
@@ -151,9 +151,21 @@ class Floor(Browser):
     def __init__(self, base_url, api_key):
         super().__init__(base_url)
         self.api_key = api_key
+        self.keys = {}  # teller id -> an API key acting as them
 
-    def headers(self):
-        return {"Authorization": f"Bearer {self.api_key}"}
+    def headers(self, key=None):
+        return {"Authorization": f"Bearer {key or self.api_key}"}
+
+    def teller_key(self, counter):
+        """The key of the teller at ``counter`` (each counter is worked by its own teller), else the floor's."""
+        from tickets.models import ApiToken, Counter
+
+        teller = Counter.objects.get(pk=counter.pk).teller
+        if teller is None:
+            return self.api_key
+        if teller.pk not in self.keys:
+            self.keys[teller.pk] = ApiToken.objects.create_token(teller, "floor")[1]
+        return self.keys[teller.pk]
 
     def take(self, service, priority=False):
         status, ticket = self.post_json("/api/v1/branches/main/tickets/", {"service": service, "priority": priority})
@@ -161,7 +173,8 @@ class Floor(Browser):
         return ticket
 
     def counter(self, counter, operation, body=None):
-        status, answer = self.post_json(f"/api/v1/counters/{counter.pk}/{operation}/", body)
+        """``operation`` at ``counter``, by the teller at it."""
+        status, answer = self.post_json(f"/api/v1/counters/{counter.pk}/{operation}/", body, self.teller_key(counter))
         assert status in (200, 204), answer
         return answer
 

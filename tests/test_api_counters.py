@@ -37,6 +37,8 @@ def test_staff_of_another_branch_is_403(client, counter, waiting, other_teller):
 
 @pytest.mark.parametrize("who", ["teller", "manager", "superuser"])
 def test_staff_managers_and_superusers_call_next(client, counter, waiting, who, request):
+    actions.leave_counter(counter)
+    actions.resume_counter(counter)  # open, with nobody at it yet
     client.force_login(request.getfixturevalue(who))
     response = post(client, f"/api/v1/counters/{counter.pk}/call-next/")
     assert response.status_code == 200

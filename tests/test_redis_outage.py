@@ -14,7 +14,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from tickets import actions
-from tickets.models import Counter, Ticket
+from tickets.models import ApiToken, Counter, Ticket
 
 from .servers import Browser, Daphne, Floor, PrivateRedis, close_code
 
@@ -65,18 +65,21 @@ def test_with_redis_down_the_kiosk_page_still_prints_tickets(server, redis):
     assert Ticket.objects.get().number == "A001"
 
 
-def test_with_redis_down_every_counter_operation_answers_success(server, redis, deposits, counter, counter2, api_key):
+def test_with_redis_down_every_counter_operation_answers_success(
+    server, redis, deposits, counter, counter2, api_key, colleague
+):
     first, second, third, leaving = (actions.issue_ticket(deposits) for _ in range(4))
+    colleagues_key = ApiToken.objects.create_token(colleague, "counter 2")[1]
     redis.stop()
-    floor = Floor(server.url, api_key)
+    floor, at_counter2 = Floor(server.url, api_key), Floor(server.url, colleagues_key)
     answers = [
         floor.post_json(f"/api/v1/counters/{counter.pk}/call-next/"),
         floor.post_json(f"/api/v1/counters/{counter.pk}/recall/"),
         floor.post_json(f"/api/v1/counters/{counter.pk}/serve/"),
         floor.post_json(f"/api/v1/counters/{counter.pk}/call-next/"),
         floor.post_json(f"/api/v1/counters/{counter.pk}/no-show/"),
-        floor.post_json(f"/api/v1/counters/{counter2.pk}/call-next/"),
-        floor.post_json(f"/api/v1/counters/{counter2.pk}/transfer/", {"service": "B"}),
+        at_counter2.post_json(f"/api/v1/counters/{counter2.pk}/call-next/"),
+        at_counter2.post_json(f"/api/v1/counters/{counter2.pk}/transfer/", {"service": "B"}),
         floor.post_json(f"/api/v1/counters/{counter.pk}/pause/"),
         floor.post_json(f"/api/v1/tickets/{leaving.token}/cancel/"),
     ]

@@ -307,6 +307,52 @@ def close_counter(counter):
     )
 
 
+def sign_in(counter, teller, *, take_over=False, now=None):
+    """Put ``teller`` at ``counter``, leaving any other counter they were at (see leave_counter).
+
+    One teller per counter: refused (CounterStaffed, naming who is there) when another teller is at it,
+    unless ``take_over``. Signing in does not open a closed or paused counter.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        if counter.teller_id == teller.pk:
+            return counter
+        if counter.teller_id is not None and not take_over:
+            raise errors.CounterStaffed(counter)
+        elsewhere = Counter.objects.select_for_update(of=("self",)).filter(teller=teller).first()
+        if elsewhere is not None:
+            _leave(elsewhere)
+        counter.teller, counter.teller_since = teller, now
+        counter.save(update_fields=["teller", "teller_since"])
+        _announce("teller_signed_in", counter.branch_id, counter=counter)
+    return counter
+
+
+def leave_counter(counter, teller=None):
+    """The teller leaves: an open counter with nobody at it pauses, so nobody is called to an empty desk.
+
+    A customer still at the counter stays called (finish, transfer or no-show them first to pause);
+    either way the estimates stop counting the counter. ``teller``: only if they are the one there.
+    """
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        if counter.teller_id is None or (teller is not None and counter.teller_id != teller.pk):
+            return counter
+        _leave(counter)
+    return counter
+
+
+def _leave(counter):
+    counter.teller, counter.teller_since = None, None
+    fields = ["teller", "teller_since"]
+    if counter.status == Counter.Status.OPEN and Ticket.objects.called_to(counter) is None:
+        counter.status = Counter.Status.PAUSED
+        fields.append("status")
+    counter.save(update_fields=fields)
+    _announce("teller_left", counter.branch_id, counter=counter)
+
+
 def record_feedback(ticket, *, rating=None, note="", now=None):
     """Keep the customer's rating (1-5) and note (up to 500 characters) for this visit, once per ticket.
 

@@ -114,11 +114,12 @@ class StaffSession(APIKeyCookie):
 STAFF = [ApiTokenAuth(), StaffSession()]
 
 
-def staff_counter(request, counter_id):
+def staff_counter(request, counter_id, *, sign_in=True):
+    """The counter the caller acts at, with the caller signed in at it (refused if another teller is)."""
     counter = get_object_or_404(Counter.objects.select_related("branch"), pk=counter_id)
     if not is_staff_of(request.auth, counter.branch):
         raise HttpError(403, "You are not staff of this branch.")
-    return counter
+    return actions.sign_in(counter, request.auth) if sign_in else counter
 
 
 # --- shapes --------------------------------------------------------------------------------------
@@ -163,6 +164,7 @@ class CounterOut(Schema):
     id: int
     name: str
     status: str
+    staffed: bool = Field(description="Whether a teller is signed in at it; only staffed open counters count in estimates.")
     services: list[str]
     served_today: int
     serving: Optional[ServingOut]
@@ -376,6 +378,24 @@ def resume(request, counter_id: int):
 @api.post("/counters/{counter_id}/close/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
 def close(request, counter_id: int):
     return counter_state(actions.close_counter(staff_counter(request, counter_id)))
+
+
+class SignInRequest(Strict):
+    take_over: StrictBool = Field(False, description="Take the counter over from the teller signed in at it.")
+
+
+@api.post("/counters/{counter_id}/sign-in/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
+def sign_in(request, counter_id: int, body: SignInRequest):
+    """Work at this counter (any operation at it signs the caller in too); 409 names who is there."""
+    counter = staff_counter(request, counter_id, sign_in=False)
+    return counter_state(actions.sign_in(counter, request.auth, take_over=body.take_over))
+
+
+@api.post("/counters/{counter_id}/leave/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
+def leave(request, counter_id: int):
+    """Stop working at this counter: it pauses if it was open with no customer."""
+    counter = staff_counter(request, counter_id, sign_in=False)
+    return counter_state(actions.leave_counter(counter, request.auth))
 
 
 # --- managers ------------------------------------------------------------------------------------

@@ -24,6 +24,16 @@ class CounterBusy(QueueError):
         )
 
 
+class CounterStaffed(QueueError):
+    """Another teller is at the counter: they are named, and the teller may take over."""
+
+    def __init__(self, counter):
+        from .models import staff_name
+
+        self.teller = counter.teller
+        super().__init__(f"{staff_name(counter.teller)} is at counter {counter.name}: take over to work there.")
+
+
 class NoTicketAtCounter(QueueError):
     def __init__(self, counter):
         super().__init__(f"Counter {counter.name} has no called ticket.")

@@ -44,14 +44,15 @@ class Pace:
 
 
 def open_and_idle_counters(service):
-    """How many open counters call this service's tickets, and how many of them have nobody at them."""
+    """How many open counters with a teller call this service's tickets, and how many have no customer."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT COUNT(*), COUNT(*) - COUNT(t.id) FROM {Counter.services.through._meta.db_table} cs"
             f" JOIN {Counter._meta.db_table} c ON c.id = cs.counter_id"
             # At most one called ticket per counter (a constraint): the join adds no rows.
             f" LEFT JOIN {Ticket._meta.db_table} t ON t.counter_id = c.id AND t.status = %s"
-            " WHERE cs.service_id = %s AND c.status = %s",
+            # A counter open with no teller at it calls nobody.
+            " WHERE cs.service_id = %s AND c.status = %s AND c.teller_id IS NOT NULL",
             [Ticket.Status.CALLED.value, service.pk, Counter.Status.OPEN.value],
         )
         return cursor.fetchone()

@@ -86,6 +86,12 @@ class Counter(models.Model):
     name = models.CharField(max_length=50, help_text="As shown to customers, e.g. 3.")
     services = models.ManyToManyField(Service, related_name="counters", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLOSED)
+    # Who works at it now (actions.sign_in): an open counter with nobody at it calls nobody, so the
+    # estimates leave it out. A teller is at one counter at a time.
+    teller = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="counter"
+    )
+    teller_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["branch", "name"]
@@ -93,6 +99,11 @@ class Counter(models.Model):
 
     def __str__(self):
         return f"Counter {self.name}"
+
+
+def staff_name(user):
+    """How colleagues and managers name a member of staff: the full name, else the user name."""
+    return user.get_full_name() or user.get_username()
 
 
 class TicketQuerySet(models.QuerySet):

@@ -250,10 +250,20 @@ def simulate(branch, days, seed, *, until=None, progress=None):
         StaffMembership.objects.filter(branch=branch, role=StaffMembership.Role.TELLER)
         .select_related("user").order_by("user__username")
     )
-    tellers = {counter.pk: staff[i % len(staff)].user for i, counter in enumerate(counters)} if staff else {}
     statuses = {counter.pk: counter.status for counter in counters}
     issued = 0
     with actions.unannounced():
+        # The estimates count only counters a teller is at: for the history, each counter nobody is at
+        # gets a teller of the branch who is at no counter, and is left again afterwards.
+        free = [member.user for member in staff if not Counter.objects.filter(teller=member.user).exists()]
+        stand_ins = []
+        for counter in counters:
+            if counter.teller_id is None and free:
+                stand_ins.append(actions.sign_in(counter, free.pop(0)))
+                counter.teller = stand_ins[-1].teller
+        tellers = {
+            counter.pk: counter.teller or staff[i % len(staff)].user for i, counter in enumerate(counters)
+        } if staff else {}
         for offset in range(days, 0, -1):
             day = until - datetime.timedelta(days=offset)
             # One transaction a day: each operation inside is a savepoint, and the disk is written once.
@@ -262,6 +272,8 @@ def simulate(branch, days, seed, *, until=None, progress=None):
             if progress:
                 progress(day, issued)
         # History changes nothing about now: every counter goes back to how it was.
+        for counter in stand_ins:
+            actions.leave_counter(counter)
         for counter in counters:
             counter.refresh_from_db()
             if statuses[counter.pk] == Counter.Status.OPEN and counter.status != Counter.Status.OPEN:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import actions, errors
-from .models import Counter, Service
+from .models import Counter, Service, staff_name
 from .permissions import branches_of, is_manager_of, is_staff_of
 from .state import branch_state
 
@@ -24,7 +24,9 @@ def _staff_counter(request, counter_id):
 @login_required
 def choose_counter(request):
     branches = branches_of(request.user)
-    counters = Counter.objects.filter(branch__in=branches).select_related("branch").order_by("branch__name", "name")
+    counters = (
+        Counter.objects.filter(branch__in=branches).select_related("branch", "teller").order_by("branch__name", "name")
+    )
     managed = [branch for branch in branches if is_manager_of(request.user, branch)]
     return render(request, "tickets/staff_choose.html", {"counters": counters, "managed": managed})
 
@@ -45,10 +47,17 @@ def console_view(state, counter_id):
 @login_required
 def console(request, counter_id):
     counter = _staff_counter(request, counter_id)
+    # Opening a counter's console is sitting down at it; if a colleague is there, the console says who.
+    taken_by = None
+    try:
+        counter = actions.sign_in(counter, request.user)
+    except errors.CounterStaffed as staffed:
+        taken_by = staff_name(staffed.teller)
     branch = counter.branch
     state = branch_state(branch)
     context = {
         "counter": counter,
+        "taken_by": taken_by,
         "branch": branch,
         **console_view(state, counter.pk),
         # Every service by code, the inactive too: a ticket may still wait in a service just switched off.
@@ -76,6 +85,8 @@ OPERATIONS = {
     "pause": (lambda counter, request: actions.pause_counter(counter), "Counter paused."),
     "resume": (lambda counter, request: actions.resume_counter(counter), "Counter open."),
     "close": (lambda counter, request: actions.close_counter(counter), "Counter closed."),
+    "take-over": (lambda counter, request: actions.sign_in(counter, request.user, take_over=True),
+                  "You are at this counter now."),
 }
 
 
@@ -87,9 +98,20 @@ def operate(request, counter_id, operation):
         raise Http404("No such operation.")
     act, done = OPERATIONS[operation]
     try:
+        if operation != "take-over":
+            actions.sign_in(counter, request.user)  # acting at a counter is working there
         result = act(counter, request)
     except errors.QueueError as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(request, done.format(getattr(result, "number", "")))
     return redirect("staff-console", counter_id=counter.pk)
+
+
+@login_required
+@require_POST
+def leave(request, counter_id):
+    """The teller gets up: the counter pauses if nobody is at it, and they choose another or sign out."""
+    counter = actions.leave_counter(_staff_counter(request, counter_id), request.user)
+    messages.success(request, f"You left counter {counter.name}." + (" It is paused." if counter.status == Counter.Status.PAUSED else ""))
+    return redirect("staff")

@@ -98,6 +98,8 @@ def counter_rows(branch, now):
                 "id": counter.pk,
                 "name": counter.name,
                 "status": counter.status,
+                # Whether a teller is at it; who is said on staff pages only (tickets/staff.py).
+                "staffed": counter.teller_id is not None,
                 "services": [service.code for service in counter.services.all()],
                 "served_today": served_today.get(counter.pk, 0),
                 "serving": {

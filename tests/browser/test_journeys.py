@@ -198,7 +198,7 @@ def test_a_transferred_ticket_waits_at_the_front_of_the_other_service(open_page,
     expect(first.get_by_role("status")).to_contain_text("A001 transferred")
 
     second = open_page(TABLET)
-    sign_in(second, "teller", f"/staff/counters/{counter2.pk}/")
+    sign_in(second, "colleague", f"/staff/counters/{counter2.pk}/")
     expect(second.locator(".queue li").first).to_contain_text("A001")
     expect(second.locator(".queue li").first).to_contain_text("transferred")
     second.get_by_role("button", name=re.compile("Call next")).click()
@@ -292,3 +292,11 @@ def test_the_display_shows_every_service_however_long_the_list_of_calls(open_pag
     for text, bottom in bottoms:
         assert bottom <= min(qr_top, viewport["height"]), text
     shot(display, f"display-four-services-{viewport['height']}")
+
+
+def test_a_counter_without_a_teller_is_not_counted_in_the_tvs_estimates(open_page, floor, counter, counter2):
+    display = open_page(TV, "/b/main/display/")
+    loans = display.locator('#waiting [data-code="B"] .estimate')
+    expect(loans).not_to_have_text("–")
+    floor.counter(counter2, "leave")  # the only counter for loans: nobody can say when they are served
+    expect(loans).to_have_text("–")

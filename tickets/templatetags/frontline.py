@@ -5,6 +5,7 @@ from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
 from tickets import words
+from tickets.models import staff_name
 
 register = template.Library()
 
@@ -70,3 +71,15 @@ def when(shown, names):
     unless one of its space-separated ``names`` is in ``shown``, so the first paint follows the script's rule."""
     hidden = not set(names.split()) & set(shown)
     return format_html('data-when="{}"{}', names, mark_safe(" hidden") if hidden else "")
+
+
+@register.filter(name="staff_name")
+def staff_name_filter(user):
+    """A member of staff as colleagues name them (models.staff_name)."""
+    return staff_name(user)
+
+
+@register.filter
+def time_at(moment, branch):
+    """The time of day of ``moment`` in the branch's zone, 24-hour."""
+    return moment.astimezone(branch.zone).strftime("%H:%M")
