@@ -80,12 +80,13 @@ def counter_rows(branch, now):
     counters = Counter.objects.filter(branch=branch).prefetch_related("services")
     serving = {
         ticket.counter_id: ticket
-        for ticket in Ticket.objects.called().filter(branch=branch).select_related("service")
+        # Through the counters: the partial index of called tickets per counter answers it, not the history.
+        for ticket in Ticket.objects.called().filter(counter__branch=branch).select_related("service")
     }
+    # Today's tickets only (a day's leftovers are never called the next morning, so whatever is served today
+    # was issued today): the branch's history stays out of every screen's message.
     served_today = dict(
-        Ticket.objects.filter(
-            branch=branch, status=Ticket.Status.SERVED, finished_at__gte=branch.day_start(branch.business_day(now))
-        )
+        Ticket.objects.filter(branch=branch, day=branch.business_day(now), status=Ticket.Status.SERVED)
         .values_list("counter_id")
         .annotate(Count("id"))
         .order_by()
@@ -146,15 +147,17 @@ def recent_calls(branch, now):
     A transferred ticket has left its counter, but its call was shown and heard: a screen that reloads
     lists it as the screens that were watching do.
     """
-    today_start = branch.day_start(branch.business_day(now))
+    today = branch.business_day(now)
+    today_start = branch.day_start(today)
+    # Read through today's tickets (a ticket called today was issued today), not the branch's history.
     current = (
-        Ticket.objects.filter(branch=branch, called_at__gte=today_start)
+        Ticket.objects.filter(branch=branch, day=today, called_at__gte=today_start)
         .exclude(counter=None)
         .select_related("counter")
         .order_by("-called_at", "-id")[:RECENT_CALLS]
     )
     transferred = (
-        Transfer.objects.filter(ticket__branch=branch, called_at__gte=today_start)
+        Transfer.objects.filter(ticket__branch=branch, ticket__day=today, called_at__gte=today_start)
         .exclude(counter=None)
         .select_related("ticket", "counter")
         .order_by("-called_at", "-id")[:RECENT_CALLS]
