@@ -40,6 +40,7 @@ WORDS = {
     # The kiosk, its confirmation screen and the paper ticket it prints.
     "kiosk_welcome": "Welcome to {branch}",
     "kiosk_tap": "Tap the service you need",
+    "kiosk_waiting": "{n} waiting",
     "kiosk_priority": "Priority",
     "kiosk_priority_who": "seniors, disabled, pregnant",
     "kiosk_priority_on": "On",
