@@ -56,7 +56,7 @@ def test_console_shows_the_current_ticket_the_queue_in_order_and_served_today(cl
 @pytest.mark.parametrize(
     "operation, data, message, check",
     [
-        ("call-next", {}, "Called A001.", lambda: Ticket.objects.get(number="A001").status == "called"),
+        ("call-next", {}, "A001 called to counter 1.", lambda: Ticket.objects.get(number="A001").status == "called"),
         ("recall", {}, "Called A001 again.", lambda: Ticket.objects.get(number="A001").recall_count == 1),
         ("serve", {}, "A001 served.", lambda: Ticket.objects.get(number="A001").status == "served"),
         ("no-show", {}, "A001 marked as no-show.", lambda: Ticket.objects.get(number="A001").status == "no_show"),
@@ -79,7 +79,7 @@ def test_pause_resume_and_close_buttons(client, counter, teller):
     client.force_login(teller)
     assert "Counter paused." in operate(client, counter, "pause").content.decode()
     assert "Counter open." in operate(client, counter, "resume").content.decode()
-    assert "Counter closed." in operate(client, counter, "close").content.decode()
+    assert "Counter 1 closed." in operate(client, counter, "close").content.decode()
     counter.refresh_from_db()
     assert counter.status == Counter.Status.CLOSED
 

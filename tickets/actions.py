@@ -7,6 +7,7 @@ else writes a ticket's status, counter or times.
 
 import contextlib
 import contextvars
+import datetime
 import logging
 
 from django.db import IntegrityError, connection, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from . import errors
 from .estimates import estimated_wait, queue_pace
-from .models import Counter, Feedback, Service, Ticket, TicketSequence, Transfer
+from .models import Counter, Feedback, Operation, Service, Ticket, TicketSequence, Transfer
 
 log = logging.getLogger("frontline.queue")
 
@@ -165,9 +166,10 @@ def _claim_next(counter, by, now):
         }
         claimed = Ticket.objects.filter(pk=candidate.pk, status=Ticket.Status.WAITING).update(**called)
         if claimed == 1:
+            waiting = _undo_fields(candidate)
             for field, value in called.items():
                 setattr(candidate, field, value)
-            return candidate
+            return candidate, waiting
     raise errors.QueueEmpty(counter)
 
 
@@ -182,10 +184,15 @@ def call_next(counter, *, by=None, now=None):
         if counter.status != Counter.Status.OPEN:
             raise errors.CounterNotOpen(counter)
         previous = Ticket.objects.called_to(counter)
+        at_counter = _undo_fields(previous) if previous else None
         if previous:
             _finish(previous, Ticket.Status.SERVED, by, now, counter.branch)
-        ticket = _claim_next(counter, by, now)
+        ticket, waiting = _claim_next(counter, by, now)
         finished = [previous] if previous else []
+        # Undo puts the new call back first (freeing the counter), then the customer it served.
+        summary = f"{previous.number} served · " if previous else ""
+        _record(counter, Operation.Kind.CALL, by, now, f"{summary}{ticket.number} called to counter {counter.name}",
+                [(ticket, waiting)] + ([(previous, at_counter)] if previous else []))
         _announce(
             "called",
             counter.branch_id,
@@ -215,7 +222,11 @@ def _close_called(counter, status, by, now, event):
     now = now or timezone.now()
     with transaction.atomic():
         counter, ticket = _lock_counter_with_ticket(counter)
+        at_counter = _undo_fields(ticket)
         _finish(ticket, status, by, now, counter.branch)
+        if status == Ticket.Status.NO_SHOW:
+            _record(counter, Operation.Kind.NO_SHOW, by, now, f"{ticket.number} marked as no-show",
+                    [(ticket, at_counter)])
         _announce(event, counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
 
@@ -274,7 +285,7 @@ def cancel(ticket, *, now=None):
     return ticket
 
 
-def _set_counter_status(counter, status, event, allowed_from):
+def _set_counter_status(counter, status, event, allowed_from, by=None):
     with transaction.atomic():
         counter = _lock_counter(counter)
         if counter.status not in allowed_from:
@@ -282,6 +293,9 @@ def _set_counter_status(counter, status, event, allowed_from):
         current = Ticket.objects.called_to(counter)
         if current is not None and status != Counter.Status.OPEN:
             raise errors.CounterBusy(counter, current)
+        if status == Counter.Status.CLOSED:
+            _record(counter, Operation.Kind.CLOSE, by, timezone.now(), f"Counter {counter.name} closed", [],
+                    counter_status=counter.status)
         counter.status = status
         counter.save(update_fields=["status"])
         _announce(event, counter.branch_id, counter=counter)
@@ -300,11 +314,86 @@ def resume_counter(counter):
     )
 
 
-def close_counter(counter):
+def close_counter(counter, *, by=None):
     """Close the counter for the day; its current customer must be finished first."""
     return _set_counter_status(
-        counter, Counter.Status.CLOSED, "counter_closed", [Counter.Status.OPEN, Counter.Status.PAUSED]
+        counter, Counter.Status.CLOSED, "counter_closed", [Counter.Status.OPEN, Counter.Status.PAUSED], by
     )
+
+
+# --- undo: the last call next, no-show or close of a counter, for a few seconds ---------------------
+
+UNDO_SECONDS = 10
+# What a call and a finish change on a ticket: undo puts exactly these back.
+UNDO_FIELDS = ("status", "counter_id", "called_at", "recalled_at", "called_by_id", "first_called_at",
+               "wait_seconds", "finished_at", "finished_hour", "finished_by_id", "service_seconds")
+
+
+def _undo_fields(ticket):
+    # As JSON: moments as full ISO text (Django's JSON encoder would drop their microseconds).
+    values = {field: getattr(ticket, field) for field in UNDO_FIELDS}
+    return {field: value.isoformat() if isinstance(value, datetime.datetime) else value for field, value in values.items()}
+
+
+def _record(counter, kind, by, now, summary, tickets, counter_status=None):
+    """Keep an operation in the counter's history, with what undo needs to put back."""
+    if not _announcing.get():
+        return None  # history written by simulate has no tellers to undo anything
+    return Operation.objects.create(
+        counter=counter, kind=kind, by=by, at=now, summary=summary,
+        before={"tickets": [[ticket.pk, fields] for ticket, fields in tickets], "counter_status": counter_status},
+    )
+
+
+def undoable(counter, now=None):
+    """The counter's operation that undo would take back now, or None.
+
+    Only the latest, within UNDO_SECONDS, and only while the counter is as it left it: the customer it
+    called still at the counter, nobody called after a no-show, the counter still closed.
+    """
+    now = now or timezone.now()
+    operation = counter.operations.first()
+    if operation is None or operation.undone_at or (now - operation.at).total_seconds() > UNDO_SECONDS:
+        return None
+    current = Ticket.objects.called_to(counter)
+    unchanged = {
+        Operation.Kind.CALL: current is not None and current.pk == operation.before["tickets"][0][0],
+        Operation.Kind.NO_SHOW: current is None,
+        Operation.Kind.CLOSE: counter.status == Counter.Status.CLOSED,
+    }[operation.kind]
+    return operation if unchanged else None
+
+
+def undo(counter, *, by=None, now=None):
+    """Take back the counter's last call next (and the serve it made), no-show or close: see ``undoable``.
+
+    The tickets get back exactly the fields they had; the operation stays in the history, marked undone.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        operation = undoable(counter, now)
+        if operation is None:
+            raise errors.NothingToUndo(counter, UNDO_SECONDS)
+        tickets = []
+        for pk, fields in operation.before["tickets"]:
+            restored = {field: _parsed(field, value) for field, value in fields.items()}
+            Ticket.objects.filter(pk=pk).update(**restored)
+            tickets.append(Ticket.objects.get(pk=pk))
+        if operation.before.get("counter_status"):
+            counter.status = operation.before["counter_status"]
+            counter.save(update_fields=["status"])
+        operation.undone_at, operation.undone_by = now, by
+        operation.save(update_fields=["undone_at", "undone_by"])
+        _announce("undone", counter.branch_id, tickets=tickets, counter=counter)
+    return operation
+
+
+def _parsed(field, value):
+    # The moments _undo_fields kept as ISO text, back as moments.
+    if isinstance(value, str) and field.endswith("_at"):
+        return datetime.datetime.fromisoformat(value)
+    return value
 
 
 def sign_in(counter, teller, *, take_over=False, now=None):

@@ -377,7 +377,22 @@ def resume(request, counter_id: int):
 
 @api.post("/counters/{counter_id}/close/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
 def close(request, counter_id: int):
-    return counter_state(actions.close_counter(staff_counter(request, counter_id)))
+    return counter_state(actions.close_counter(staff_counter(request, counter_id), by=request.auth))
+
+
+class UndoOut(Schema):
+    undone: str = Field(description="What was taken back, as the console said it, e.g. 'A005 served · A006 called to counter 1'.")
+    counter: CounterOut
+
+
+@api.post("/counters/{counter_id}/undo/", auth=STAFF, response={200: UndoOut, 401: Error, 403: Error, 404: Error, 409: Error},
+          tags=["counters"])
+def undo(request, counter_id: int):
+    """Take back the counter's last call-next (with the serve it made), no-show or close, within 10 seconds
+    and while nothing else has happened at the counter; 409 otherwise."""
+    counter = staff_counter(request, counter_id)
+    operation = actions.undo(counter, by=request.auth)
+    return {"undone": operation.summary, "counter": counter_state(counter)}
 
 
 class SignInRequest(Strict):

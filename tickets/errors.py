@@ -66,3 +66,11 @@ class FeedbackTooEarly(QueueError):
 class FeedbackAlreadyGiven(QueueError):
     def __init__(self, ticket):
         super().__init__(f"Ticket {ticket.number} already has feedback; thank you.")
+
+
+class NothingToUndo(QueueError):
+    def __init__(self, counter, seconds):
+        super().__init__(
+            f"Nothing to undo at counter {counter.name}: call next, no-show and close can be taken back for "
+            f"{seconds} seconds, while nothing else has happened at the counter."
+        )

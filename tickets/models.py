@@ -308,6 +308,37 @@ class TicketSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_service_day")]
 
 
+class Operation(models.Model):
+    """A teller's operation that can be taken back for a few seconds (actions.undo), kept as history.
+
+    ``before`` holds what undo puts back: the affected tickets' fields in the order to restore them, and
+    the counter's status before a close.
+    """
+
+    class Kind(models.TextChoices):
+        CALL = "call", "call next"
+        NO_SHOW = "no_show", "no-show"
+        CLOSE = "close", "close counter"
+
+    counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="operations")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+    summary = models.CharField(max_length=200, help_text="What it did, as the console said it.")
+    before = models.JSONField(default=dict)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["counter", "at"], name="operation_counter_at")]
+
+    def __str__(self):
+        return self.summary
+
+
 class Transfer(models.Model):
     """A ticket moved from one service to another by a teller: its history, kept for statistics."""
 

@@ -55,6 +55,8 @@ def console(request, counter_id):
         taken_by = staff_name(staffed.teller)
     branch = counter.branch
     state = branch_state(branch)
+    now = timezone.now()
+    undoable = actions.undoable(counter, now)
     context = {
         "counter": counter,
         "taken_by": taken_by,
@@ -63,7 +65,9 @@ def console(request, counter_id):
         # Every service by code, the inactive too: a ticket may still wait in a service just switched off.
         "service_names": {service.code: service.name for service in branch.services.all()},
         "transfer_to": Service.objects.filter(branch=branch, active=True),
-        "now": timezone.now(),
+        "now": now,
+        "undoable": undoable,
+        "undo_left": undoable and actions.UNDO_SECONDS - (now - undoable.at).total_seconds(),
     }
     return render(request, "tickets/staff_console.html", context)
 
@@ -77,14 +81,15 @@ def _transfer(counter, request):
 
 # What each console button does, and what it says when done.
 OPERATIONS = {
-    "call-next": (lambda counter, request: actions.call_next(counter, by=request.user), "Called {}."),
+    "call-next": (lambda counter, request: actions.call_next(counter, by=request.user), None),
     "recall": (lambda counter, request: actions.recall(counter, by=request.user), "Called {} again."),
     "serve": (lambda counter, request: actions.mark_served(counter, by=request.user), "{} served."),
-    "no-show": (lambda counter, request: actions.mark_no_show(counter, by=request.user), "{} marked as no-show."),
+    "no-show": (lambda counter, request: actions.mark_no_show(counter, by=request.user), None),
     "transfer": (_transfer, "{} transferred."),
     "pause": (lambda counter, request: actions.pause_counter(counter), "Counter paused."),
     "resume": (lambda counter, request: actions.resume_counter(counter), "Counter open."),
-    "close": (lambda counter, request: actions.close_counter(counter), "Counter closed."),
+    "close": (lambda counter, request: actions.close_counter(counter, by=request.user), None),
+    "undo": (lambda counter, request: actions.undo(counter, by=request.user), "Undone: {}."),
     "take-over": (lambda counter, request: actions.sign_in(counter, request.user, take_over=True),
                   "You are at this counter now."),
 }
@@ -104,7 +109,13 @@ def operate(request, counter_id, operation):
     except errors.QueueError as refusal:
         messages.error(request, str(refusal))
     else:
-        messages.success(request, done.format(getattr(result, "number", "")))
+        if done is None:  # an operation undo can take back says what it did, as its history does
+            done = counter.operations.first().summary + "."
+        elif operation == "undo":
+            done = done.format(result.summary)
+        else:
+            done = done.format(getattr(result, "number", ""))
+        messages.success(request, done)
     return redirect("staff-console", counter_id=counter.pk)
 
 

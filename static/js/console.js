@@ -72,6 +72,12 @@
 
   // Shortcuts press the shown button that has the letter, so a refused action shows its message as a
   // click would; a hidden one (Recall with nobody at the counter) is not there for the teller.
+  // Undo is offered for a few seconds after call next, no-show or close; the server refuses it after that too.
+  var undo = document.getElementById("undo");
+  if (undo) {
+    window.setTimeout(function () { undo.hidden = true; }, parseFloat(undo.dataset.secondsLeft) * 1000);
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     var target = event.target;

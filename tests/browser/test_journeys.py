@@ -58,14 +58,14 @@ def test_display_follows_the_queue_and_the_tellers_calls(open_page, floor, count
     teller = open_page(TABLET)
     sign_in(teller, "teller", f"/staff/counters/{counter.pk}/")
     teller.get_by_role("button", name=re.compile("Call next")).click()
-    expect(teller.get_by_role("status")).to_contain_text("Called A001")
+    expect(teller.get_by_role("status")).to_contain_text("A001 called to counter 1")
     expect(display.locator("#called-number")).to_have_text("A001", timeout=1_000)
     expect(display.locator("#called-counter")).to_have_text("Counter 1")
     shot(display, "display-calling-tv")
     shot(teller, "staff-console-tablet")
 
     teller.keyboard.press("n")
-    expect(teller.get_by_role("status")).to_contain_text("Called A002")
+    expect(teller.get_by_role("status")).to_contain_text("A001 served · A002 called to counter 1")
     expect(display.locator("#called-number")).to_have_text("A002", timeout=1_000)
     # A001 was served when the teller called the next: only A002 is at a counter.
     expect(display.locator("#at-counters li")).to_have_count(1)
@@ -192,7 +192,7 @@ def test_a_transferred_ticket_waits_at_the_front_of_the_other_service(open_page,
     first = open_page(TABLET)
     sign_in(first, "teller", f"/staff/counters/{counter.pk}/")
     first.keyboard.press("n")
-    expect(first.get_by_role("status")).to_contain_text("Called A001")
+    expect(first.get_by_role("status")).to_contain_text("A001 called to counter 1")
     first.get_by_label("Transfer to").select_option("B")
     first.get_by_role("button", name=re.compile("Transfer")).click()
     expect(first.get_by_role("status")).to_contain_text("A001 transferred")
@@ -300,3 +300,23 @@ def test_a_counter_without_a_teller_is_not_counted_in_the_tvs_estimates(open_pag
     expect(loans).not_to_have_text("–")
     floor.counter(counter2, "leave")  # the only counter for loans: nobody can say when they are served
     expect(loans).to_have_text("–")
+
+
+def test_the_teller_can_take_back_a_call_next_for_a_few_seconds(open_page, floor, counter):
+    for _ in range(2):
+        floor.take("A")
+    teller = open_page(TABLET)
+    sign_in(teller, "teller", f"/staff/counters/{counter.pk}/")
+    teller.keyboard.press("n")
+    expect(teller.get_by_role("status")).to_contain_text("A001 called to counter 1")
+    teller.keyboard.press("n")
+    expect(teller.get_by_role("status")).to_contain_text("A001 served · A002 called to counter 1")
+    undo = teller.locator("#undo")
+    expect(undo).to_be_visible()
+    shot(teller, "staff-console-undo-tablet")
+    teller.keyboard.press("u")
+    expect(teller.get_by_role("status")).to_contain_text("Undone: A001 served · A002 called to counter 1.")
+    expect(teller.locator(".current .number")).to_have_text("A001")
+    expect(teller.locator("#undo")).to_have_count(0)
+    teller.keyboard.press("n")
+    expect(teller.locator("#undo")).to_be_hidden(timeout=15_000)  # offered for 10 seconds only
