@@ -134,7 +134,7 @@ def test_the_now_part_shows_queues_and_counters(client, deposits, counter, telle
     page = client.get(DASHBOARD).content.decode()
     now = visible_text(page[page.index('<section id="now"'):page.index("</section>")])
     assert "Waiting 1" in now and "Served today 0 of 2 issued" in now
-    assert "1 A open A001 under 1 min" in now
+    assert "1 A teller open A001 under 1 min" in now  # the teller signed in at counter 1
     # It redraws from the branch's websocket (dashboard.js), so it has no address of its own to fetch.
     assert 'data-branch="main"' in page and "js/dashboard.js" in page
     assert client.get("/b/main/stats/now/").status_code == 404
@@ -156,6 +156,19 @@ def make_history(deposits, counter, teller, count, start):
     Ticket.objects.bulk_create(rows, batch_size=2000)
 
 
+def test_the_dashboards_query_count_is_the_same_for_any_range(client, deposits, counter, teller, manager):
+    make_history(deposits, counter, teller, 2_000, timezone.now())
+    client.force_login(manager)
+    today = timezone.localdate()
+    counts = []
+    for days in (1, 7, 90, 366):
+        with CaptureQueriesContext(connection) as captured:
+            path = f"{DASHBOARD}?from={today - dt.timedelta(days=days - 1)}&to={today}"
+            assert client.get(path).status_code == 200
+        counts.append(len(captured))
+    assert len(set(counts)) == 1, counts
+
+
 def test_the_dashboards_query_count_does_not_grow_with_the_tickets(client, deposits, counter, teller, manager):
     now = timezone.now()
     client.force_login(manager)
@@ -175,14 +188,14 @@ def test_the_dashboards_query_count_does_not_grow_with_the_tickets(client, depos
 
 
 def test_tickets_left_unfinished_are_shown_not_hidden(client, deposits, manager):
-    # A ticket nobody called before the branch closed: issued, never served, not a walk-out either.
+    # A ticket nobody called before the branch closed: issued, never served, not cancelled either.
     actions.issue_ticket(deposits, now=at(0))
     client.force_login(manager)
     page = client.get(f"{DASHBOARD}?{RANGE}").content.decode()
     assert "Not finished" in page and "never closed" in page
 
 
-def test_counter_and_staff_tables_count_customers_not_issues_or_walk_outs(client, deposits, counter, manager):
+def test_counter_and_staff_tables_count_customers_not_issues_or_cancellations(client, deposits, counter, manager):
     actions.issue_ticket(deposits, now=at(0))
     actions.call_next(counter, now=at(1))
     client.force_login(manager)
@@ -193,5 +206,112 @@ def test_counter_and_staff_tables_count_customers_not_issues_or_walk_outs(client
         return page[start:page.index("</table>", start)]
 
     for caption in ["By counter", "By staff member"]:
-        assert "Customers" in table(caption) and "Walked out" not in table(caption) and "Issued" not in table(caption)
-    assert "Issued" in table("By service") and "Walked out" in table("By service")
+        assert "Customers" in table(caption) and "Cancelled" not in table(caption) and "Issued" not in table(caption)
+    assert "Issued" in table("By service") and "Cancelled" in table("By service")
+
+
+def tiles(page):
+    start = page.index('<section aria-labelledby="range-title">')
+    return visible_text(page[start:page.index('<div class="charts">', start)])
+
+
+def test_each_figure_stands_beside_the_previous_period_of_the_same_length(client, deposits, counter, manager):
+    def visit(day, minute, wait):
+        issued = dt.datetime(2026, 6, day, 8, 0, tzinfo=UTC) + dt.timedelta(minutes=minute)
+        actions.issue_ticket(deposits, now=issued)
+        actions.call_next(counter, now=issued + dt.timedelta(minutes=wait))
+        actions.mark_served(counter, now=issued + dt.timedelta(minutes=wait + 5))
+
+    visit(7, 0, 4)  # the three days before 8-10 June
+    visit(10, 0, 6)
+    visit(10, 30, 6)
+    visit(4, 0, 30)  # before those: in no compared period
+    client.force_login(manager)
+    shown = tiles(client.get(f"{DASHBOARD}?from=2026-06-08&to=2026-06-10").content.decode())
+    assert "the 3 days before, 5 June to 7 June 2026" in shown
+    assert "Issued 2 was 1" in shown and "Median wait 6 min was 4 min" in shown
+    assert "Service level 100% served within target was 100%" in shown
+    one_day = tiles(client.get(f"{DASHBOARD}?{RANGE}").content.decode())
+    assert "the day before, Tuesday 9 June" in one_day and "Issued 2 was 0" in one_day
+    assert "Median wait 6 min was –" in one_day
+
+
+def test_tables_name_services_and_staff_as_people_do(client, deposits, counter, teller, manager):
+    teller.first_name, teller.last_name = "Ana", "Silva"
+    teller.save()
+    ticket = actions.issue_ticket(deposits, now=at(0))
+    actions.call_next(counter, by=teller, now=at(2))
+    actions.mark_served(counter, by=teller, now=at(5))
+    actions.record_feedback(ticket, rating=4, note="quick", now=at(6))
+    client.force_login(manager)
+    page = client.get(f"{DASHBOARD}?{RANGE}").content.decode()
+    for caption in ["By service", "By staff member"]:
+        start = page.index(f"<caption>{caption}</caption>")
+        first_row = visible_text(page[page.index("<tbody>", start):page.index("</tr>", page.index("<tbody>", start))])
+        assert first_row.startswith({"By service": "Deposits", "By staff member": "Ana Silva"}[caption]), first_row
+    notes = visible_text(page[page.index('<table class="figures notes">'):])
+    assert "A001 10 Jun Deposits 1 Ana Silva" in notes
+    rows = read_csv(client.get(f"/b/main/stats/summary.csv?{RANGE}"))
+    assert [(row["table"], row["key"], row["name"]) for row in rows if row["table"] in ("service", "staff")] == [
+        ("service", "A", "Deposits"), ("staff", "teller", "Ana Silva")]
+
+
+def test_each_outcome_has_one_name_on_the_dashboard_and_in_the_csv(client, deposits, counter, manager):
+    from tickets import words
+
+    actions.cancel(actions.issue_ticket(deposits, now=at(0)), now=at(1))
+    client.force_login(manager)
+    page = client.get(f"{DASHBOARD}?{RANGE}").content.decode()
+    assert "alked out" not in page and "alk-out" not in page
+    assert words.WORDS["outcome"]["cancelled"] == "cancelled" and "Cancelled today" in page
+    assert "Cancelled 1 left before being called" in tiles(page)
+    (row,) = read_csv(client.get(f"/b/main/stats/tickets.csv?{RANGE}"))
+    assert row["status"] == "cancelled"  # the API's value, which the people's word matches
+    summary = read_csv(client.get(f"/b/main/stats/summary.csv?{RANGE}"))
+    assert "cancelled" in summary[0] and summary[0]["cancelled"] == "1"
+
+
+def test_csv_times_are_the_branchs_to_the_second_and_shares_are_short(client, deposits, counter, teller, manager):
+    odd = MORNING + dt.timedelta(seconds=0.654321)
+    for minute, wait in [(0, 4), (1, 30), (2, 31)]:  # one of three within the target
+        issued = odd + dt.timedelta(minutes=minute)
+        actions.issue_ticket(deposits, now=issued)
+        actions.call_next(counter, by=teller, now=issued + dt.timedelta(minutes=wait, seconds=0.25))
+        actions.mark_served(counter, by=teller, now=issued + dt.timedelta(minutes=wait + 1, seconds=0.5))
+    client.force_login(manager)
+    first = read_csv(client.get(f"/b/main/stats/tickets.csv?{RANGE}"))[0]
+    assert first["issued_at"] == "2026-06-10T09:00:00+01:00"  # Lisbon's summer time, no fraction of a second
+    assert first["called_at"] == "2026-06-10T09:04:00+01:00" and first["finished_at"] == "2026-06-10T09:05:01+01:00"
+    assert first["wait_seconds"] == "240" and first["service_seconds"] == "60"
+    overall = read_csv(client.get(f"/b/main/stats/summary.csv?{RANGE}"))[0]
+    assert overall["service_level"] == "0.3333"
+
+
+def test_the_counters_table_names_the_teller_at_each_counter(client, branch, deposits, counter, teller, manager):
+    from tickets.models import Counter
+
+    teller.first_name, teller.last_name = "Ana", "Silva"
+    teller.save()
+    empty = Counter.objects.create(branch=branch, name="3", status=Counter.Status.OPEN)
+    empty.services.set([deposits])
+    client.force_login(manager)
+    page = client.get(DASHBOARD).content.decode()
+    rows = visible_text(page[page.index('<tbody id="now-counters">'):page.index("</tbody>", page.index("now-counters"))])
+    assert "1 A Ana Silva open" in rows and "3 A nobody signed in open" in rows
+    # The names reach the page's script beside the state, which itself never names anyone.
+    assert f'{{"{counter.pk}": "Ana Silva"}}' in page
+
+
+def test_the_first_paint_shows_the_alerts_of_the_branch_now(client, branch, deposits, counter, teller, manager):
+    from tickets.models import Counter
+
+    actions.issue_ticket(deposits, now=timezone.now() - dt.timedelta(minutes=12))
+    empty = Counter.objects.create(branch=branch, name="3", status=Counter.Status.OPEN)
+    empty.services.set([deposits])
+    client.force_login(manager)
+    page = client.get(DASHBOARD).content.decode()
+    shown = visible_text(page[page.index('<ul class="alerts"'):page.index("</ul>", page.index('<ul class="alerts"'))])
+    assert shown == ("Deposits: the longest wait is 12 min, over the 10 min target "
+                     "Deposits: 1 waiting while counter 1 stands idle Counter 3 is open with nobody signed in")
+    assert page.index('<ul class="alerts"') < page.index('<h2 id="now-title">')
+    assert '<tr class="over-target"><th scope="row" data-slot="name">Deposits</th>' in page

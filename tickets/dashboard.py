@@ -12,10 +12,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import charts, stats
-from .models import Branch, Ticket, Transfer
+from . import alerts, charts, stats
+from .models import Branch, Counter, Ticket, Transfer, staff_name
 from .permissions import is_manager_of
-from .state import branch_state, iso
+from .state import branch_state
 
 NOTES_SHOWN = 100
 RATINGS = [1, 2, 3, 4, 5]
@@ -44,11 +44,24 @@ def _rating(value):
 
 
 def now_part(branch):
-    """The Now part's first paint, from the live state dashboard.js redraws it from on every message."""
+    """The Now part's first paint, from the live state dashboard.js redraws it from on every message.
+
+    Who is at each counter is the dashboard's own: the public state says only whether someone is.
+    """
     now = timezone.now()
     state = branch_state(branch, now)
     began = [service["waiting_since"] for service in state["services"] if service["waiting_since"]]
-    return {**state, "now": now, "waiting_since": min(began, key=datetime.datetime.fromisoformat, default=None)}
+    staffed = Counter.objects.filter(branch=branch, teller__isnull=False).select_related("teller")
+    tellers = {counter.pk: staff_name(counter.teller) for counter in staffed}
+    return {
+        **state,
+        "now": now,
+        "alerts": alerts.alerts(state, now),
+        "services": [{**service, "over_target": alerts.over_target(service, now)} for service in state["services"]],
+        "counters": [{**counter, "teller": tellers.get(counter["id"])} for counter in state["counters"]],
+        "tellers": {str(pk): name for pk, name in tellers.items()},
+        "waiting_since": min(began, key=datetime.datetime.fromisoformat, default=None),
+    }
 
 
 @login_required
@@ -63,10 +76,14 @@ def dashboard(request, slug):
     rating = _rating(request.GET.get("rating"))
     tally = stats.Tally(branch, first, last)  # the range's tickets, read once for the figures and the charts
     figures = stats.branch_stats(branch, first, last, tally)
+    before = stats.previous_range(first, last)
     context = {
         "branch": branch,
         "now": now_part(branch),
         "figures": figures,
+        "previous": stats.Tally(branch, *before).totals(),
+        "before": before,
+        "days": (last - first).days + 1,
         "charts": charts.dashboard_charts(
             figures,
             tally.served_by_hour(),
@@ -123,10 +140,20 @@ def _csv_response(request, slug, name, header, rows_for):
 
 
 TICKET_COLUMNS = [
-    "number", "day", "service", "status", "priority", "transferred", "issued_at", "first_called_at", "called_at",
-    "finished_at", "wait_seconds", "service_seconds", "quoted_wait_seconds", "counter", "staff", "recall_count",
-    "rating", "note",
+    "number", "day", "service", "service_name", "status", "priority", "transferred", "issued_at",
+    "first_called_at", "called_at", "finished_at", "wait_seconds", "service_seconds", "quoted_wait_seconds",
+    "counter", "staff", "staff_name", "recall_count", "rating", "note",
 ]
+
+
+def local_time(moment, branch):
+    """A moment as the branch's clocks showed it, to the whole second, with its offset (2026-06-10T09:00:00+01:00)."""
+    return moment.astimezone(branch.zone).isoformat(timespec="seconds") if moment else None
+
+
+def share(fraction):
+    """A share of 0..1 to four places (0.8333), as a spreadsheet shows it, not a float's sixteen."""
+    return None if fraction is None else round(fraction, 4)
 
 
 def ticket_rows(branch, first, last):
@@ -138,18 +165,21 @@ def ticket_rows(branch, first, last):
     )
     for ticket in tickets.iterator(chunk_size=2000):
         feedback = getattr(ticket, "feedback", None)
+        staff = ticket.finished_by if ticket.finished_by_id else None
         yield [
-            ticket.number, ticket.day.isoformat(), ticket.service.code, ticket.status, ticket.priority,
-            ticket.transferred, iso(ticket.issued_at, branch), iso(ticket.first_called_at, branch),
-            iso(ticket.called_at, branch), iso(ticket.finished_at, branch), ticket.wait_seconds,
-            ticket.service_seconds, ticket.quoted_wait, ticket.counter.name if ticket.counter_id else None,
-            ticket.finished_by.get_username() if ticket.finished_by_id else None, ticket.recall_count,
+            ticket.number, ticket.day.isoformat(), ticket.service.code, ticket.service.name, ticket.status,
+            ticket.priority, ticket.transferred, local_time(ticket.issued_at, branch),
+            local_time(ticket.first_called_at, branch), local_time(ticket.called_at, branch),
+            local_time(ticket.finished_at, branch), ticket.wait_seconds, ticket.service_seconds, ticket.quoted_wait,
+            ticket.counter.name if ticket.counter_id else None, staff.get_username() if staff else None,
+            staff_name(staff) if staff else None, ticket.recall_count,
             feedback.rating if feedback else None, feedback.note if feedback else None,
         ]
 
 
+# The outcomes' columns are named as the API names them (no_show, cancelled); the dashboard says the same words.
 SUMMARY_COLUMNS = [
-    "table", "key", "issued", "served", "no_show", "cancelled", "wait_median_seconds", "wait_p90_seconds",
+    "table", "key", "name", "issued", "served", "no_show", "cancelled", "wait_median_seconds", "wait_p90_seconds",
     "wait_max_seconds", "service_median_seconds", "service_p90_seconds", "service_level",
     "quote_median_abs_error_seconds", "quotes_within_5_min",
 ]
@@ -164,10 +194,10 @@ def summary_rows(branch, first, last):
     for table, rows in tables:
         for row in rows:
             yield [
-                table, row["key"], row["issued"], row["served"], row["no_show"], row["cancelled"],
-                row["wait"]["median"], row["wait"]["p90"], row["wait"]["max"], row["service_time"]["median"],
-                row["service_time"]["p90"], row["service_level"], row["quoted_vs_actual"]["median_abs_error"],
-                row["quoted_vs_actual"]["within_5_min"],
+                table, row["key"], row.get("name", row["key"]), row["issued"], row["served"], row["no_show"],
+                row["cancelled"], row["wait"]["median"], row["wait"]["p90"], row["wait"]["max"],
+                row["service_time"]["median"], row["service_time"]["p90"], share(row["service_level"]),
+                row["quoted_vs_actual"]["median_abs_error"], share(row["quoted_vs_actual"]["within_5_min"]),
             ]
 
 

@@ -6,7 +6,7 @@ The definitions, used alike by the API, the dashboard and the CSV exports:
   the day it was issued on (Ticket.day).
 - Wait is the time spent waiting to be called, every queue counted, from the first issue: a
   transferred customer's whole wait, counted once, without the time spent at the counter that
-  transferred them (Ticket.wait_seconds). No-shows waited too; walk-outs were never called and have none.
+  transferred them (Ticket.wait_seconds). No-shows waited too; cancelled tickets (people who left) were never called and have none.
 - Service time is the time at the last counter, from its call to served (Ticket.service_seconds).
 - Service level is the share of served customers whose wait was within their service's target.
 - Percentiles interpolate linearly between the two nearest ranks, as PostgreSQL's percentile_cont and
@@ -35,7 +35,7 @@ from django.db import connection
 from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
 
-from .models import Counter, Feedback, Service, Ticket
+from .models import Counter, Feedback, Service, Ticket, staff_name
 
 MAX_RANGE_DAYS = 366
 WAIT_BANDS = [(0, 5 * 60, "under 5 min"), (5 * 60, 15 * 60, "5-15 min"), (15 * 60, 30 * 60, "15-30 min"),
@@ -121,17 +121,21 @@ def _facts_sql():
 
 
 def _names(branch, staff):
-    """What the API calls each service, counter and staff member (ids in ``staff``) of the branch's tickets.
+    """What the API calls each service, counter and staff member (ids in ``staff``) of the branch's tickets,
+    and what people call the services and staff: ``({key: {id: key's value}}, {key: {id: name}})``.
 
     A ticket's service and counter are its branch's. The staff are asked for even when nobody finished a
     ticket (no id is 0), so that every range costs the same queries.
     """
-    user = get_user_model()
-    return {
-        "code": dict(Service.objects.filter(branch=branch).values_list("pk", "code")),
-        "counter": dict(Counter.objects.filter(branch=branch).values_list("pk", "name")),
-        "staff": dict(user.objects.filter(pk__in=staff or [0]).values_list("pk", user.USERNAME_FIELD)),
-    }
+    services = Service.objects.filter(branch=branch).only("pk", "code", "name")
+    users = get_user_model().objects.filter(pk__in=staff or [0])
+    keys, names = {"code": {}, "staff": {}}, {"code": {}, "staff": {}}
+    for service in services:
+        keys["code"][service.pk], names["code"][service.pk] = service.code, service.name
+    for user in users:
+        keys["staff"][user.pk], names["staff"][user.pk] = user.get_username(), staff_name(user)
+    keys["counter"] = dict(Counter.objects.filter(branch=branch).values_list("pk", "name"))
+    return keys, names
 
 
 def interpolate(low, high, count, fraction):
@@ -227,21 +231,34 @@ class Tally:
 
     @functools.cached_property
     def overall(self):
-        """The whole range's tally: every ticket has a service, so its services' tallies added up."""
+        """The whole range's tally, counted from the rows: a period compared needs none of the groupings."""
         overall = _new_tally()
-        for tally in self.by_key["code"].values():
-            for name, counts in tally.items():
-                overall[name].update(counts)
+        overall["outcome"].update(map(operator.itemgetter(OUTCOME), self.rows))
+        for measure, column in MEASURES.items():
+            overall[measure].update(map(operator.itemgetter(column), self.rows))
+            overall[measure].pop(None, None)
         return overall
 
+    def totals(self):
+        """The whole range's figures alone, without its rows per grouping (and without asking for any name)."""
+        return _figures(self.overall)
+
     def figures(self):
-        """Every figure of the range (as branch_stats, but feedback) and its rows per grouping."""
-        names = _names(self.branch, list(self.by_key["staff"]))
+        """Every figure of the range (as branch_stats, but feedback) and its rows per grouping.
+
+        Services and staff rows also carry their ``name``: the service's, and the staff member's full name.
+        """
+        keys, names = _names(self.branch, list(self.by_key["staff"]))
         rows = {}
         for grouping, key in [("service", "code"), ("counter", "counter"), ("staff", "staff"), ("hour", "hour")]:
-            named = {names[key][value] if key in names else value: tally for value, tally in self.by_key[key].items()}
-            rows[f"by_{grouping}"] = [{key: name, **_figures(named[name])} for name in sorted(named)]
-        return {**_figures(self.overall), **rows}
+            tallies = self.by_key[key]
+            keyed = sorted(tallies, key=lambda value: keys[key][value] if key in keys else value)
+            rows[f"by_{grouping}"] = [
+                {key: keys[key][value] if key in keys else value,
+                 **({"name": names[key][value]} if key in names else {}), **_figures(tallies[value])}
+                for value in keyed
+            ]
+        return {**self.totals(), **rows}
 
     def served_by_hour(self):
         """How many customers were served in each branch-local hour of the day, as ``{hour: count}``."""
@@ -255,6 +272,12 @@ class Tally:
         for wait, count in self.overall["wait"].items():
             counts[min(wait // DISTRIBUTION_STEP, DISTRIBUTION_BARS - 1)] += count
         return counts
+
+
+def previous_range(first_day, last_day):
+    """The days just before ``first_day``..``last_day``, as many as it has: a week beside the week before."""
+    days = (last_day - first_day).days + 1
+    return first_day - datetime.timedelta(days=days), first_day - datetime.timedelta(days=1)
 
 
 def in_range(queryset, branch, first_day, last_day, via=""):

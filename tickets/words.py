@@ -64,6 +64,16 @@ WORDS = {
     "resume": "Resume",
     "open_counter": "Open counter",
     "counter_status": {"open": "open", "paused": "paused", "closed": "closed"},
+    # What became of a ticket, as people read it on the dashboard, in its CSV and in the admin; the API's
+    # status values are the keys.
+    "outcome": {"waiting": "waiting", "called": "called", "served": "served", "no_show": "no-show",
+                "cancelled": "cancelled"},
+    "nobody_signed_in": "nobody signed in",
+    "someone_signed_in": "a teller signed in",
+    "alert_over_target": "{service}: the longest wait is {wait}, over the {target} target",
+    "alert_idle_one": "{service}: {n} waiting while counter {counters} stands idle",
+    "alert_idle_many": "{service}: {n} waiting while counters {counters} stand idle",
+    "alert_unstaffed": "Counter {counter} is open with nobody signed in",
 }
 
 

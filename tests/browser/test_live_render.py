@@ -285,7 +285,7 @@ def test_the_dashboards_now_part_shows_live_what_a_fresh_load_shows(open_page, f
     floor.counter(counter, "no-show")
     floor.counter(counter2, "call-next")
     floor.counter(counter, "pause")
-    expect(now.locator(".tile").nth(3)).to_contain_text("1")  # walked out
+    expect(now.locator(".tile").nth(3)).to_contain_text("1")  # cancelled
     expect(now.locator("table", has_text="Counters").locator("tbody tr").nth(1)).to_contain_text("A003")
     expect(now.locator(".pill").first).to_have_text("paused")
     expect(now.locator(".tile").first).to_contain_text("1")

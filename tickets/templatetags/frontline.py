@@ -83,3 +83,9 @@ def staff_name_filter(user):
 def time_at(moment, branch):
     """The time of day of ``moment`` in the branch's zone, 24-hour."""
     return moment.astimezone(branch.zone).strftime("%H:%M")
+
+
+@register.filter
+def outcome(status):
+    """What became of a ticket in people's words (tickets/words.py): "no-show" for the API's ``no_show``."""
+    return words.WORDS["outcome"][status]
