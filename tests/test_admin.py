@@ -54,3 +54,21 @@ def test_the_service_list_names_the_counters_calling_each_and_warns_of_none(clie
     page = client.get("/admin/tickets/service/").content.decode()
     assert "Counter 1" in page  # deposits
     assert "No counter: its tickets are never called" in page  # loans, until counter 2 serves it
+
+
+def test_the_ticket_list_says_each_status_in_the_dashboards_words(client, superuser, deposits, counter):
+    from tickets import actions
+
+    actions.cancel(actions.issue_ticket(deposits))
+    actions.issue_ticket(deposits)
+    actions.call_next(counter)
+    actions.mark_no_show(counter)
+    client.force_login(superuser)
+    page = client.get("/admin/tickets/ticket/").content.decode()
+    assert '<td class="field-outcome">Cancelled</td>' in page and '<td class="field-outcome">No-show</td>' in page
+    assert "no_show" not in page.replace("?status=no_show", "")  # the filter's link keeps the API's value
+    only = client.get("/admin/tickets/ticket/?status=no_show").content.decode()
+    assert '<td class="field-outcome">No-show</td>' in only and "field-outcome\">Cancelled" not in only
+    ticket = deposits.tickets.get(status="cancelled")
+    detail = client.get(f"/admin/tickets/ticket/{ticket.pk}/change/").content.decode()
+    assert "Cancelled" in detail and detail.count("field-outcome") == 1

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
+from django.utils.text import capfirst
 
+from . import words
 from .models import ApiToken, Branch, Counter, Feedback, Service, StaffMembership, Ticket, Transfer
 
 
@@ -58,15 +60,43 @@ class TransferInline(admin.TabularInline):
         return False
 
 
+def outcome_label(status):
+    """A ticket's status as the dashboard and its CSV say it (tickets/words.py), not the model's choice label."""
+    return capfirst(words.WORDS["outcome"][status])
+
+
+class OutcomeFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(status.value, outcome_label(status.value)) for status in Ticket.Status]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(Ticket)
 class TicketAdmin(admin.ModelAdmin):
     """Tickets are the record the statistics are made from: readable here, changed only by the operations."""
 
-    list_display = ["number", "day", "branch", "service", "status", "priority", "issued_at", "counter"]
-    list_filter = ["branch", "status", "priority", "service", "day"]
+    list_display = ["number", "day", "branch", "service", "outcome", "priority", "issued_at", "counter"]
+    list_filter = ["branch", OutcomeFilter, "priority", "service", "day"]
     search_fields = ["number", "token"]
     date_hierarchy = "issued_at"
     inlines = [TransferInline]
+
+    @admin.display(description="Status", ordering="status")
+    def outcome(self, ticket):
+        return outcome_label(ticket.status)
+
+    def get_fields(self, request, obj=None):
+        # The status as people read it, in the place the model's field had.
+        names = ["outcome" if name == "status" else name for name in super().get_fields(request, obj)]
+        return list(dict.fromkeys(names))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "outcome"]
 
     def has_add_permission(self, request):
         return False
