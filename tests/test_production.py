@@ -81,6 +81,7 @@ def test_tellers_on_two_processes_call_each_of_300_tickets_exactly_once(two_serv
     floors = [Floor(server.url, api_key) for server in two_servers]
     for i in range(300):
         floors[i % 2].take("A")
+    keys = [floors[0].teller_key(counter) for counter in counters]  # each counter called by its own teller
     barrier = threading.Barrier(len(counters))
     calls, failures = [], []
 
@@ -89,7 +90,7 @@ def test_tellers_on_two_processes_call_each_of_300_tickets_exactly_once(two_serv
         try:
             barrier.wait()
             while True:
-                status, answer = floor.post_json(f"/api/v1/counters/{counters[i].pk}/call-next/")
+                status, answer = floor.post_json(f"/api/v1/counters/{counters[i].pk}/call-next/", key=keys[i])
                 if status == 204:
                     return
                 assert status == 200, answer
