@@ -87,7 +87,7 @@
     F.fill(row, "services", counter.services.join(" "));
     var teller = row.querySelector('[data-slot="teller"]');
     teller.textContent = tellerOf(counter);
-    if (!counter.staffed) teller.className = "muted";
+    teller.classList.toggle("muted", !counter.staffed);
     var pill = row.querySelector('[data-slot="status"]');
     pill.className = "pill " + counter.status;
     pill.textContent = F.words().counter_status[counter.status] || counter.status;
