@@ -9,8 +9,9 @@ fanout.py carries the text to each process once and writes it to that process's 
 
 Under the server, the request that made a change does not wait for its screens: the change is handed to
 the server's event loop (the Courier), which builds the messages in a worker thread and coalesces what
-arrives within ``INTERVAL`` of a branch's last message, so twenty kiosks issuing at once cost a few state
-builds a second, not one per ticket. Elsewhere (commands, the shell) the messages go at once.
+arrives while a burst is built, and changes other than calls within ``INTERVAL`` of a branch's last
+message, so twenty kiosks issuing at once cost a few state builds a second, not one per ticket, and a
+call is never held back. Elsewhere (commands, the shell) the messages go at once.
 """
 
 import asyncio
@@ -31,8 +32,8 @@ from tickets.state import branch_state, ticket_state
 
 log = logging.getLogger(__name__)
 
-# A branch's screens hear at most one burst in this many seconds: what arrives meanwhile goes together.
-# A call in a quiet queue still goes at once; only a change within 0.1 s of the last message waits.
+# Changes other than calls (tickets issued, cancelled, counters opened) go at most this often per branch:
+# what arrives meanwhile goes together. A call always goes at once, taking along whatever waits.
 INTERVAL = 0.1
 
 
@@ -196,16 +197,20 @@ class ServedFrom:
 
 
 class Courier:
-    """A loop's changes waiting per branch, told as one burst at most every ``INTERVAL`` seconds, in order."""
+    """A loop's changes waiting per branch, told as bursts in order: a call at once, other changes at most
+    every ``INTERVAL`` seconds (a call arriving meanwhile takes them along)."""
 
     def __init__(self, loop):
         self.loop = loop
         self.waiting = {}  # branch id -> the changes not yet told, in order
         self.telling = set()  # branches whose task is running: one per branch, so bursts go out in order
         self.last = {}  # branch id -> when its last burst was taken (loop time): one number per branch
+        self.calls = {}  # branch id -> set when a call joins a burst that is waiting out its interval
 
     def post(self, change):
         self.waiting.setdefault(change.branch_id, []).append(change)
+        if change.call_id is not None and change.branch_id in self.calls:
+            self.calls[change.branch_id].set()
         if change.branch_id not in self.telling:
             self.telling.add(change.branch_id)
             self.loop.create_task(self.tell(change.branch_id))
@@ -213,10 +218,7 @@ class Courier:
     async def tell(self, branch_id):
         try:
             while self.waiting.get(branch_id):
-                # A change within INTERVAL of the last burst waits for the rest of its own burst.
-                wait = self.last.get(branch_id, -INTERVAL) + INTERVAL - self.loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
+                await self._interval(branch_id)
                 changes = self.waiting.pop(branch_id)
                 self.last[branch_id] = self.loop.time()
                 try:
@@ -225,6 +227,20 @@ class Courier:
                     log.exception("could not broadcast %s for branch %s", changes[-1].event, branch_id)
         finally:
             self.telling.discard(branch_id)
+
+    async def _interval(self, branch_id):
+        # A change within INTERVAL of the last burst waits for the rest of its own burst, unless it is
+        # (or is joined by) a call: the lobby hears a call at once.
+        wait = self.last.get(branch_id, -INTERVAL) + INTERVAL - self.loop.time()
+        if wait <= 0 or any(change.call_id is not None for change in self.waiting[branch_id]):
+            return
+        called = self.calls[branch_id] = asyncio.Event()
+        try:
+            await asyncio.wait_for(called.wait(), wait)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            del self.calls[branch_id]
 
 
 # Not the request's thread: the requests go on while a burst is built.

@@ -122,3 +122,18 @@ async def test_a_process_says_which_branches_its_screens_watch_on_joining_and_at
     assert (await receive(display))["type"] == "heartbeat"
     assert await sync_to_async(broadcast.watched)(branch.pk)
     await display.disconnect()
+
+
+async def test_a_call_is_never_held_back_and_takes_along_what_waits(branch, deposits, counter, teller, monkeypatch):
+    monkeypatch.setattr(broadcast, "INTERVAL", 60)  # other changes wait a minute after each burst
+    display = await connect("/ws/branches/main/")
+    seq = (await receive(display))["seq"]
+    await sync_to_async(actions.issue_ticket)(deposits)
+    assert (await receive(display))["seq"] == seq + 1  # the first change of a quiet branch goes at once
+    await sync_to_async(actions.issue_ticket)(deposits)
+    assert await display.receive_nothing(timeout=0.3)  # within the interval: it waits
+    await sync_to_async(actions.call_next)(counter, by=teller)
+    called = await receive(display)  # at once, not a minute later, with the waiting ticket in its state
+    assert (called["type"], called["number"], called["seq"]) == ("called", "A001", seq + 2)
+    assert called["services"][0]["waiting"] == 1
+    await display.disconnect()
