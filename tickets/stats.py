@@ -277,7 +277,9 @@ class Tally:
 def previous_range(first_day, last_day):
     """The days just before ``first_day``..``last_day``, as many as it has: a week beside the week before."""
     days = (last_day - first_day).days + 1
-    return first_day - datetime.timedelta(days=days), first_day - datetime.timedelta(days=1)
+    # Held at the calendar's first day, where nothing is before (0001-01-01: no ticket, and no overflow).
+    start, end = (datetime.date.fromordinal(max(1, first_day.toordinal() - n)) for n in (days, 1))
+    return start, end
 
 
 def in_range(queryset, branch, first_day, last_day, via=""):
