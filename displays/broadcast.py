@@ -18,14 +18,15 @@ import asyncio
 import json
 import logging
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Optional
 
 from asgiref.sync import async_to_sync
-from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
+from django.db import close_old_connections
 
 from tickets.models import Branch, Ticket
 from tickets.state import branch_state, ticket_state
@@ -243,8 +244,21 @@ class Courier:
             del self.calls[branch_id]
 
 
-# Not the request's thread: the requests go on while a burst is built.
-_build = database_sync_to_async(messages_for, thread_sensitive=False)
+# One thread of its own, not the request's: the requests go on while a burst is built, and the builds
+# hold at most one database connection per process (a thread per build would each keep one from the pool).
+_builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screens")
+
+
+def _built(branch_id, changes):
+    close_old_connections()
+    try:
+        return messages_for(branch_id, changes)
+    finally:
+        close_old_connections()
+
+
+async def _build(branch_id, changes):
+    return await asyncio.get_running_loop().run_in_executor(_builder, _built, branch_id, changes)
 _couriers = weakref.WeakKeyDictionary()
 
 
