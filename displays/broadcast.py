@@ -132,7 +132,9 @@ def queue_changed(event, branch_id, *, tokens=(), counter_id=None, call_id=None)
         except RuntimeError:  # the loop closed in the meantime: tell the screens from here
             pass
     try:
-        send(messages_for(branch_id, [change]))
+        messages = messages_for(branch_id, [change])
+        if messages:  # nobody watches: not even a trip to the layer
+            send(messages)
     except Exception:
         log.exception("could not broadcast %s for branch %s", event, branch_id)
 
@@ -223,7 +225,7 @@ class Courier:
                 changes = self.waiting.pop(branch_id)
                 self.last[branch_id] = self.loop.time()
                 try:
-                    await _send_all(await _build(branch_id, changes))
+                    await _send_all(await _build(branch_id, changes))  # nothing to send if nobody watches
                 except Exception:
                     log.exception("could not broadcast %s for branch %s", changes[-1].event, branch_id)
         finally:
@@ -259,6 +261,8 @@ def _built(branch_id, changes):
 
 async def _build(branch_id, changes):
     return await asyncio.get_running_loop().run_in_executor(_builder, _built, branch_id, changes)
+
+
 _couriers = weakref.WeakKeyDictionary()
 
 

@@ -124,5 +124,6 @@ def operate(request, counter_id, operation):
 def leave(request, counter_id):
     """The teller gets up: the counter pauses if nobody is at it, and they choose another or sign out."""
     counter = actions.leave_counter(_staff_counter(request, counter_id), request.user)
-    messages.success(request, f"You left counter {counter.name}." + (" It is paused." if counter.status == Counter.Status.PAUSED else ""))
+    paused = " It is paused." if counter.status == Counter.Status.PAUSED else ""
+    messages.success(request, f"You left counter {counter.name}.{paused}")
     return redirect("staff")
