@@ -17,6 +17,16 @@ def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory)
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def fresh_grades():
+    """Each test grades the predictors on its own tickets: a process keeps grades for minutes (predictors.py)."""
+    from tickets import predictors
+
+    predictors.forget()
+    yield
+    predictors.forget()
+
+
 @pytest.fixture
 def branch(db):
     return Branch.objects.create(name="Main Street", slug="main", time_zone="Europe/Lisbon")

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.conftest import open_counter
-from tickets import actions
+from tickets import actions, predictors
 from tickets.estimates import DEFAULT_SERVICE_SECONDS, Pace, estimated_wait, queue_pace, typical_service_seconds
 from tickets.models import Branch, Service
 from tickets.state import branch_state, ticket_state
@@ -91,14 +91,16 @@ def test_ticket_state_shows_position_and_estimate(deposits, counter):
     assert (state["position"], state["estimated_wait"]) == (2, 300)
 
 
-def test_the_branch_state_reads_two_figures_per_service_and_nothing_more(branch, deposits, loans, counter):
+def test_the_branch_state_reads_three_figures_per_service_and_nothing_more(branch, deposits, loans, counter):
     def queries_for_branch_state():
         fresh = Branch.objects.get(pk=branch.pk)
+        predictors.forget()
         with CaptureQueriesContext(connection) as queries:
             branch_state(fresh)
         return len(queries)
 
     two_services = queries_for_branch_state()
     counter.services.add(Service.objects.create(branch=branch, name="Care", code="C", position=2))
-    # The new service's estimate: its open counters and its recent service times.
-    assert queries_for_branch_state() == two_services + 2
+    # The new service's estimate: its open counters and its recent service times, and (once per process
+    # every few minutes, tickets/predictors.py) its predictors' grades.
+    assert queries_for_branch_state() == two_services + 3

@@ -34,6 +34,11 @@ def history(branch):
     ]
 
 
+def decided(row):
+    """A history row without the quote (its 12th figure)."""
+    return row[:11] + row[12:]
+
+
 def forget(branch):
     Ticket.objects.filter(branch=branch).delete()
     TicketSequence.objects.filter(service__branch=branch).delete()
@@ -48,10 +53,11 @@ def test_the_same_seed_gives_the_same_history_and_another_seed_another(demo):
     forget(demo)
     simulation.simulate(demo, 3, 8, until=UNTIL)
     assert history(demo) != first
-    # A day is the same whatever range it is simulated in.
+    # A day is the same whatever range it is simulated in, but for what it quoted: the predictors are
+    # graded on the days before it (tickets/predictors.py).
     forget(demo)
     simulation.simulate(demo, 1, 7, until=UNTIL)
-    assert history(demo) == [row for row in first if row[0] == LAST]
+    assert [decided(row) for row in history(demo)] == [decided(row) for row in first if row[0] == LAST]
 
 
 def test_the_history_looks_like_a_bank_branch(demo):

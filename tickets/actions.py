@@ -14,8 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import errors
-from .estimates import estimated_wait, queue_pace
+from . import errors, predictors
 from .models import Counter, Feedback, Operation, Service, Ticket, TicketSequence, Transfer
 
 log = logging.getLogger("frontline.queue")
@@ -99,6 +98,13 @@ def issue_ticket(service, *, priority=False, now=None):
         number = _next_number(service, day)
         lane = Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL
         ahead = Ticket.objects.count_ahead_of_newcomer(service, day, lane)
+        waiting = ahead if lane == Ticket.Lane.NORMAL else Ticket.objects.count_ahead_of_newcomer(
+            service, day, Ticket.Lane.NORMAL)
+        # Every predictor's quote is kept, to grade them all; the customer is told the best one's.
+        readings = predictors.read(service, now, waiting=waiting)
+        quotes = {method: predictors.quote(method, ahead, readings) for method in predictors.METHODS}
+        told = predictors.choice_for(service, now)
+        told_range = predictors.wait_range(quotes[told.method], told.errors) or [None, None]
         ticket = Ticket.objects.create(
             branch=branch,
             service=service,
@@ -110,7 +116,11 @@ def issue_ticket(service, *, priority=False, now=None):
             issued_at=now,
             queued_at=now,
             issued_hour=_local_hour(branch, now),
-            quoted_wait=estimated_wait(ahead, queue_pace(service, now)),
+            quoted_wait=quotes[told.method],
+            quoted_low=told_range[0],
+            quoted_high=told_range[1],
+            quote_method=told.method,
+            quotes=quotes,
         )
         # A priority ticket moves everyone behind it back; a normal one only joins the end.
         _announce("issued", branch.pk, tickets=[ticket], tell_holders=False)

@@ -147,9 +147,16 @@ class ServiceOut(Schema):
     code: str
     name: str
     waiting: int
-    estimated_wait: Optional[int]
+    estimated_wait: Optional[int] = Field(description="Seconds a newcomer would wait, by the service's best predictor.")
+    wait_range: Optional[list[int]] = Field(
+        description="[low, high] seconds: the range told with estimated_wait, from its predictor's recent errors."
+    )
     target_wait: int
     waiting_since: Optional[str] = Field(description="When the longest current wait of the service began.")
+    behind_target_at: Optional[str] = Field(
+        description="When that wait passes target_wait: from then on the service is behind its target."
+    )
+    recent_call_times: list[int] = Field(description="Unix seconds of the service's calls in the last 10 minutes.")
 
 
 class ServingOut(Schema):
@@ -190,6 +197,7 @@ class WaitingOut(Schema):
     transferred: bool
     issued_at: str
     estimated_wait: Optional[int]
+    wait_range: Optional[list[int]]
 
 
 class TodayOut(Schema):
@@ -216,6 +224,12 @@ class BranchOut(Schema):
     today: TodayOut
 
 
+class ServiceMovesOut(Schema):
+    waiting_since: Optional[str]
+    behind_target_at: Optional[str]
+    recent_call_times: list[int]
+
+
 class CounterTicketOut(Schema):
     """A ticket as staff see it: everything but the holder's key (``token`` and the ``url`` made from it)."""
 
@@ -227,7 +241,10 @@ class CounterTicketOut(Schema):
     priority: bool
     position: Optional[int]
     estimated_wait: Optional[int]
+    wait_range: Optional[list[int]] = Field(description="[low, high] seconds: the range told with estimated_wait.")
     quoted_wait: Optional[int]
+    quoted_range: Optional[list[int]] = Field(description="[low, high] seconds told when the ticket was issued.")
+    quote_ends_at: Optional[str] = Field(description="When the wait passes the top of quoted_range.")
     counter: Optional[str]
     recall_count: int
     issued_at: str
@@ -244,6 +261,9 @@ class TicketOut(CounterTicketOut):
     url: str
     behind: Optional[int] = Field(
         description="While waiting: how many wait after it in its service's queue; null once it is not waiting."
+    )
+    service_moves: Optional[ServiceMovesOut] = Field(
+        description="While waiting: how its service's line moves, as in the branch's services rows."
     )
 
 

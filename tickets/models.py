@@ -146,6 +146,14 @@ class TicketQuerySet(models.QuerySet):
             [Ticket.Status.WAITING.value, connection.ops.adapt_datefield_value(day), counter.pk, True],
         )
 
+    def head_of_line(self, service, day):
+        """The ticket ``service`` will call next, or None: in_queue(day) of the service, in_queue_order(), first."""
+        return self._first(
+            f"SELECT * FROM {Ticket._meta.db_table} WHERE status = %s AND day = %s AND service_id = %s"
+            f" ORDER BY {', '.join(Ticket.QUEUE_ORDER)} LIMIT 1",
+            [Ticket.Status.WAITING.value, connection.ops.adapt_datefield_value(day), service.pk],
+        )
+
     def called_to(self, counter):
         """The ticket called to ``counter`` (a constraint allows one), locked, or None: called(), at the counter."""
         return self._first(
@@ -156,7 +164,7 @@ class TicketQuerySet(models.QuerySet):
     def count_ahead_of_newcomer(self, service, day, lane):
         """How many waiting tickets a ticket joining ``service`` in ``lane`` now would be called after.
 
-        in_queue(day) of the service, in the same order as ahead_of: the newcomer is the newest of its
+        in_queue(day) of the service, in in_queue_order(): the newcomer is the newest of its
         lane, so everyone in its lane or a lower one goes first.
         """
         with connection.cursor() as cursor:
@@ -175,14 +183,6 @@ class TicketQuerySet(models.QuerySet):
         if not connection.features.has_select_for_update:
             return ""
         return " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
-
-    def ahead_of(self, ticket):
-        """Waiting tickets of the same service that will be called before ``ticket``."""
-        return self.in_queue(ticket.day).filter(service_id=ticket.service_id).filter(
-            Q(lane__lt=ticket.lane)
-            | Q(lane=ticket.lane, queued_at__lt=ticket.queued_at)
-            | Q(lane=ticket.lane, queued_at=ticket.queued_at, id__lt=ticket.id)
-        )
 
 
 class Ticket(models.Model):
@@ -226,6 +226,15 @@ class Ticket(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True, help_text="Served, no-show or cancelled.")
     quoted_wait = models.PositiveIntegerField(
         null=True, blank=True, help_text="Seconds of wait the customer was told when the ticket was issued."
+    )
+    # The range told with it (tickets/predictors.py): the phone apologises once the wait passes its top.
+    quoted_low = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds: the range's bottom.")
+    quoted_high = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds: the range's top.")
+    quote_method = models.CharField(
+        max_length=8, blank=True, help_text="The predictor that gave the quote told (tickets/predictors.py)."
+    )
+    quotes = models.JSONField(
+        null=True, blank=True, help_text="Each predictor's quote at issue, in seconds, so that each can be graded."
     )
 
     counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
@@ -275,6 +284,8 @@ class Ticket(models.Model):
             # Every statistic reads one branch's range of business days.
             # (With the hour, the dashboard's arrivals by weekday and hour count from the index alone.)
             models.Index(fields=["branch", "day", "issued_hour"], name="ticket_branch_day_hour"),
+            # The last-to-enter-service predictor reads the service's latest call today.
+            models.Index(fields=["service", "day", "called_at"], name="ticket_service_day_called"),
         ]
 
     def __str__(self):

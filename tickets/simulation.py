@@ -22,7 +22,7 @@ import random
 
 from django.db import transaction
 
-from . import actions, errors
+from . import actions, errors, predictors
 from .models import Counter, Service, StaffMembership, Ticket
 
 # Arrivals per open counter per hour, by branch-local hour: the opening rush, a calm late morning,
@@ -266,6 +266,8 @@ def simulate(branch, days, seed, *, until=None, progress=None):
         } if staff else {}
         for offset in range(days, 0, -1):
             day = until - datetime.timedelta(days=offset)
+            # Each day's quotes come from the predictors' grades on the days before it, read afresh.
+            predictors.forget()
             # One transaction a day: each operation inside is a savepoint, and the disk is written once.
             with transaction.atomic():
                 issued += Day(branch, day, seed, services, counters, tellers).run()

@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .estimates import estimated_wait, queue_pace
+from . import predictors
 from .models import Counter, Ticket, Transfer
 
 RECENT_CALLS = 8
@@ -27,52 +27,102 @@ def queue_rows(branch, now):
     service), a console the tickets its counter's services will call, so a queue move is one message for
     every screen rather than one per waiting phone. Numbers only: a token never leaves its holder.
     Also returns the services' rows, whose waiting counts and estimates come from the same reading.
+    Estimates are each service's best predictor's (tickets/predictors.py), with the range it tells.
     """
     today = branch.business_day(now)
     services = {service.pk: service for service in branch.services.all()}
-    paces = {}
-
-    def pace_of(service_id):
-        if service_id not in paces:
-            paces[service_id] = queue_pace(services[service_id], now)
-        return paces[service_id]
-
-    waiting = (
+    waiting = list(
         Ticket.objects.in_queue(today)
         .filter(branch=branch)
         .in_queue_order()
         .values_list("number", "service_id", "lane", "priority", "issued_at", "queued_at", "wait_seconds")
     )
-    queue, ahead, since = [], {}, {}
+    places, since, head = [], {}, {}
+    counts = {}
     for number, service_id, lane, priority, issued_at, queued_at, waited in waiting:
-        place = ahead.get(service_id, 0)
-        ahead[service_id] = place + 1
+        places.append(counts.get(service_id, 0))
+        counts[service_id] = places[-1] + 1
         # A transferred ticket has waited its earlier queues too: its wait began that much before it joined this one.
         began = queued_at - datetime.timedelta(seconds=waited or 0)
         since[service_id] = min(since.get(service_id, began), began)
-        queue.append(
-            {
-                "number": number,
-                "service": services[service_id].code,
-                "priority": priority,
-                "transferred": lane == Ticket.Lane.TRANSFERRED,
-                "issued_at": iso(issued_at, branch),
-                "estimated_wait": estimated_wait(place, pace_of(service_id)),
-            }
-        )
-    rows = [
+        head.setdefault(service_id, predictors.waited_so_far(queued_at, waited, now))
+    told = {
+        pk: Estimator(service, now, waiting=counts.get(pk, 0), head_waited=head.get(pk))
+        for pk, service in services.items()
+        if pk in counts or service.active
+    }
+    queue = [
         {
+            "number": number,
+            "service": services[service_id].code,
+            "priority": priority,
+            "transferred": lane == Ticket.Lane.TRANSFERRED,
+            "issued_at": iso(issued_at, branch),
+            **told[service_id].for_place(place),
+        }
+        for (number, service_id, lane, priority, issued_at, _, _), place in zip(waiting, places)
+    ]
+    recent = recent_call_times(branch, now)
+    rows = []
+    for service in services.values():
+        if not service.active:
+            continue
+        rows.append({
             "code": service.code,
             "name": service.name,
-            "waiting": ahead.get(service.pk, 0),
-            "estimated_wait": estimated_wait(ahead.get(service.pk, 0), pace_of(service.pk)),
+            "waiting": counts.get(service.pk, 0),
+            # A newcomer's estimate: behind everyone.
+            **told[service.pk].for_place(counts.get(service.pk, 0)),
             "target_wait": service.target_wait_minutes * 60,
-            "waiting_since": iso(since.get(service.pk), branch),
-        }
-        for service in services.values()
-        if service.active
-    ]
+            **service_moves(service, since.get(service.pk), recent.get(service.pk, []), branch),
+        })
     return rows, queue
+
+
+def service_moves(service, longest, recent, branch):
+    """How a service's line moves: since when its longest wait began, when that wait passes the service's
+    target (it is then behind it, tickets/alerts.py), and its calls of the last 10 minutes."""
+    return {
+        "waiting_since": iso(longest, branch),
+        "behind_target_at": iso(longest + datetime.timedelta(minutes=service.target_wait_minutes), branch)
+        if longest else None,
+        "recent_call_times": recent,
+    }
+
+
+class Estimator:
+    """A service's best predictor with what it reads now: the estimate and range for any place in its queue."""
+
+    def __init__(self, service, now, *, waiting, head_waited=None):
+        self.choice = predictors.choice_for(service, now)
+        self.readings = predictors.read(service, now, waiting=waiting, method=self.choice.method, head=head_waited)
+
+    def for_place(self, ahead):
+        """``estimated_wait`` and ``wait_range`` for a customer with ``ahead`` people before them."""
+        seconds = predictors.quote(self.choice.method, ahead, self.readings)
+        return {"estimated_wait": seconds, "wait_range": predictors.wait_range(seconds, self.choice.errors)}
+
+
+# How far back "people called in the last 10 minutes" looks (the phone: how the queue moved).
+RECENT_CALLS_WINDOW = datetime.timedelta(minutes=10)
+
+
+def recent_call_times(branch, now, service=None):
+    """Per service id, the Unix seconds of its calls in the last 10 minutes, oldest first (one service's only
+    if ``service`` is given). Times rather than a count: a screen counts those still in the window when
+    nothing moves."""
+    since = now - RECENT_CALLS_WINDOW
+    calls = Ticket.objects.filter(branch=branch, day=branch.business_day(now), called_at__gte=since)
+    if service is not None:
+        calls = calls.filter(service=service)
+    calls = (
+        calls.order_by("called_at")
+        .values_list("service_id", "called_at")
+    )
+    found = {}
+    for service_id, called_at in calls:
+        found.setdefault(service_id, []).append(int(called_at.timestamp()))
+    return found
 
 
 def counter_rows(branch, now):
@@ -199,12 +249,23 @@ def ticket_state(ticket, now=None):
     """
     now = now or timezone.now()
     branch = ticket.branch
-    position = estimate = behind = None
+    position = behind = None
+    told = {"estimated_wait": None, "wait_range": None}
+    moves = {}
     expired = ticket.is_expired(now)
     if ticket.status == Ticket.Status.WAITING and not expired:
-        position = Ticket.objects.ahead_of(ticket).count() + 1
-        estimate = estimated_wait(position - 1, queue_pace(ticket.service, now))
-        behind = Ticket.objects.in_queue(ticket.day).filter(service_id=ticket.service_id).count() - position
+        line = list(
+            Ticket.objects.in_queue(ticket.day).filter(service_id=ticket.service_id).in_queue_order()
+            .values_list("pk", "queued_at", "wait_seconds")
+        )
+        position = [pk for pk, _, _ in line].index(ticket.pk) + 1
+        behind = len(line) - position
+        _, head_queued_at, head_earlier = line[0]
+        told = Estimator(ticket.service, now, waiting=len(line),
+                         head_waited=predictors.waited_so_far(head_queued_at, head_earlier, now)).for_place(position - 1)
+        longest = min(queued_at - datetime.timedelta(seconds=earlier or 0) for _, queued_at, earlier in line)
+        moves = service_moves(ticket.service, longest, recent_call_times(branch, now, ticket.service).get(
+            ticket.service_id, []), branch)
     return {
         "number": ticket.number,
         "token": ticket.token,
@@ -215,8 +276,14 @@ def ticket_state(ticket, now=None):
         "priority": ticket.priority,
         "position": position,
         "behind": behind,
-        "estimated_wait": estimate,
+        **told,
         "quoted_wait": ticket.quoted_wait,
+        # The range the customer was told at issue, and when the wait passes its top (the phone then says so).
+        "quoted_range": [ticket.quoted_low, ticket.quoted_high] if ticket.quoted_high is not None else None,
+        "quote_ends_at": iso(ticket.issued_at + datetime.timedelta(seconds=ticket.quoted_high), branch)
+        if ticket.quoted_high is not None else None,
+        # Its service's line, as the branch's messages give it (service_moves): absent when not waiting.
+        "service_moves": moves or None,
         "counter": ticket.counter.name if ticket.counter_id and ticket.status != Ticket.Status.WAITING else None,
         "recall_count": ticket.recall_count,
         "issued_at": iso(ticket.issued_at, branch),
