@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from tickets.models import Branch
 from tickets.qr import qr_svg
@@ -9,5 +10,7 @@ def display(request, slug):
     """The lobby screen, rendered with the current state so it shows the truth before its socket connects."""
     branch = get_object_or_404(Branch, slug=slug)
     join_url = request.build_absolute_uri(f"/b/{branch.slug}/join/")
-    context = {"branch": branch, "state": branch_state(branch), "join_url": join_url, "qr": qr_svg(join_url)}
+    now = timezone.now()
+    context = {"branch": branch, "state": branch_state(branch, now), "now": now, "join_url": join_url,
+               "qr": qr_svg(join_url)}
     return render(request, "displays/display.html", context)

@@ -2,6 +2,7 @@
 and the choice of the best per service (tickets/predictors.py)."""
 
 import datetime as dt
+import html
 
 import time_machine
 
@@ -136,3 +137,49 @@ def test_a_simulated_month_grades_every_predictor(db):
     grades = predictors.read_grades(service, dt.date(2026, 6, 12))
     assert all(g.graded >= predictors.MIN_GRADED for g in grades.values())
     assert all(g.median_abs_error is not None for g in grades.values())
+
+
+def test_the_phone_apologises_once_the_wait_passes_the_top_of_the_range_told(client, deposits, counter, teller):
+    actions.sign_in(counter, teller)
+    with time_machine.travel(NOON, tick=False):
+        actions.issue_ticket(deposits)
+        ticket = actions.issue_ticket(deposits)
+    ends = NOON + dt.timedelta(seconds=ticket.quoted_high)
+    with time_machine.travel(ends, tick=False):
+        page = client.get(f"/t/{ticket.token}/").content.decode()
+    assert 'class="past-quote" data-when="past-quote" hidden' in page
+    with time_machine.travel(ends + dt.timedelta(seconds=1), tick=False):
+        page = html.unescape(client.get(f"/t/{ticket.token}/").content.decode())
+    told = f"{ticket.quoted_low // 60}-{ticket.quoted_high // 60} min"
+    assert page.count('class="past-quote"') == 1  # one line, said once, whose estimate follows the queue
+    assert f"We're sorry: this is taking longer than the {told} we told you. New estimate:" in page
+    assert 'class="past-quote" data-when="past-quote" data-slot' in page  # shown
+
+
+def test_the_phone_and_the_lobby_say_when_a_service_is_behind_its_target(client, deposits, loans, counter, teller):
+    actions.sign_in(counter, teller)
+    with time_machine.travel(NOON, tick=False):
+        ticket = actions.issue_ticket(deposits)  # Deposits' target is 10 minutes
+        actions.issue_ticket(loans)
+    busier = "Deposits is busier than usual: the manager has been told."
+    with time_machine.travel(NOON + dt.timedelta(minutes=10), tick=False):
+        assert busier not in client.get("/b/main/display/").content.decode()
+        assert 'data-when="busier" hidden' in client.get(f"/t/{ticket.token}/").content.decode()
+    with time_machine.travel(NOON + dt.timedelta(minutes=10, seconds=1), tick=False):
+        display = client.get("/b/main/display/").content.decode()
+        phone = client.get(f"/t/{ticket.token}/").content.decode()
+    assert busier in display and "Loans is busier" not in display
+    assert 'data-when="busier" data-slot="busier">' + busier in phone
+
+
+def test_the_phone_says_how_the_queue_moved(client, deposits, counter, teller):
+    actions.sign_in(counter, teller)
+    with time_machine.travel(NOON, tick=False):
+        for _ in range(3):
+            actions.issue_ticket(deposits)
+        actions.call_next(counter, by=teller)
+        actions.call_next(counter, by=teller)
+        mine = actions.issue_ticket(deposits)
+        assert "2 people called in the last 10 minutes" in client.get(f"/t/{mine.token}/").content.decode()
+    with time_machine.travel(NOON + dt.timedelta(minutes=10, seconds=1), tick=False):
+        assert "Nobody called in the last 10 minutes" in client.get(f"/t/{mine.token}/").content.decode()

@@ -17,6 +17,21 @@ def test_durations_are_said_with_the_words_of_the_vocabulary(monkeypatch):
     assert (frontline.minutes(720), frontline.about(720)) == ("12 Min.", "etwa 12 Min.")
 
 
+def test_a_range_is_said_as_people_say_it():
+    assert [words.span(r) for r in (None, [0, 0], [0, 60], [0, 180], [480, 840], [3000, 4200])] == [
+        "–", "under 1 min", "under 1 min", "up to 3 min", "8-14 min", "50 min to 1 h 10 min"]
+
+
+def test_the_queue_moved_by_the_calls_of_the_last_ten_minutes():
+    import datetime as dt
+
+    now = dt.datetime(2026, 6, 10, 11, 0, tzinfo=dt.UTC)
+    t = now.timestamp()
+    assert words.moved([], now) == "Nobody called in the last 10 minutes"
+    assert words.moved([t - 601, t - 60], now) == "1 person called in the last 10 minutes"
+    assert words.moved([t - 599, t - 60, t], now) == "3 people called in the last 10 minutes"
+
+
 def test_every_page_gives_its_scripts_the_same_vocabulary(client, branch):
     page = client.get("/b/main/display/").content.decode()
     given = re.search(r'<script id="words" type="application/json">(.*?)</script>', page).group(1)

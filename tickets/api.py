@@ -262,6 +262,9 @@ class TicketOut(CounterTicketOut):
     behind: Optional[int] = Field(
         description="While waiting: how many wait after it in its service's queue; null once it is not waiting."
     )
+    ahead_first: Optional[list[str]] = Field(
+        description="While waiting: the priority and transferred tickets ahead of it (the phone says why when one more goes ahead)."
+    )
     service_moves: Optional[ServiceMovesOut] = Field(
         description="While waiting: how its service's line moves, as in the branch's services rows."
     )

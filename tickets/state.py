@@ -15,6 +15,11 @@ from .models import Counter, Ticket, Transfer
 RECENT_CALLS = 8
 
 
+def has_passed(moment, now):
+    """Whether ``moment``, an ISO time of a screen's state (or None), has passed by ``now`` (live.js: passed)."""
+    return bool(moment) and now > datetime.datetime.fromisoformat(moment)
+
+
 def iso(moment, branch):
     """ISO 8601 in the branch's own zone, with its offset."""
     return moment.astimezone(branch.zone).isoformat() if moment else None
@@ -249,21 +254,23 @@ def ticket_state(ticket, now=None):
     """
     now = now or timezone.now()
     branch = ticket.branch
-    position = behind = None
+    position = behind = ahead_first = None
     told = {"estimated_wait": None, "wait_range": None}
     moves = {}
     expired = ticket.is_expired(now)
     if ticket.status == Ticket.Status.WAITING and not expired:
         line = list(
             Ticket.objects.in_queue(ticket.day).filter(service_id=ticket.service_id).in_queue_order()
-            .values_list("pk", "queued_at", "wait_seconds")
+            .values_list("pk", "queued_at", "wait_seconds", "number", "lane")
         )
-        position = [pk for pk, _, _ in line].index(ticket.pk) + 1
+        position = [row[0] for row in line].index(ticket.pk) + 1
         behind = len(line) - position
-        _, head_queued_at, head_earlier = line[0]
+        # Who is ahead of it by right, not by time: the phone says why when another of them goes ahead.
+        ahead_first = [number for _, _, _, number, lane in line[:position - 1] if lane != Ticket.Lane.NORMAL]
+        _, head_queued_at, head_earlier, _, _ = line[0]
         told = Estimator(ticket.service, now, waiting=len(line),
                          head_waited=predictors.waited_so_far(head_queued_at, head_earlier, now)).for_place(position - 1)
-        longest = min(queued_at - datetime.timedelta(seconds=earlier or 0) for _, queued_at, earlier in line)
+        longest = min(queued_at - datetime.timedelta(seconds=earlier or 0) for _, queued_at, earlier, _, _ in line)
         moves = service_moves(ticket.service, longest, recent_call_times(branch, now, ticket.service).get(
             ticket.service_id, []), branch)
     return {
@@ -276,6 +283,7 @@ def ticket_state(ticket, now=None):
         "priority": ticket.priority,
         "position": position,
         "behind": behind,
+        "ahead_first": ahead_first,
         **told,
         "quoted_wait": ticket.quoted_wait,
         # The range the customer was told at issue, and when the wait passes its top (the phone then says so).

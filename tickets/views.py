@@ -13,7 +13,7 @@ from .forms import FeedbackForm, TicketForm
 from .models import Branch, Ticket
 from .qr import qr_svg
 from .ratelimit import allow_ticket
-from .state import branch_state, ticket_state
+from .state import branch_state, has_passed, ticket_state
 
 
 def index(request):
@@ -52,7 +52,9 @@ def _holder_ticket(token):
 
 def _ticket_context(request, ticket):
     phone_url = request.build_absolute_uri(f"/t/{ticket.token}/")
-    return {"ticket": ticket, "state": ticket_state(ticket), "phone_url": phone_url, "qr": qr_svg(phone_url)}
+    now = timezone.now()
+    return {"ticket": ticket, "state": ticket_state(ticket, now), "now": now, "phone_url": phone_url,
+            "qr": qr_svg(phone_url)}
 
 
 # How long the kiosk shows "Your number is ..." before it is ready for the next customer: time to read the
@@ -71,9 +73,10 @@ def ticket_print(request, token):
 ALMOST = 2
 
 
-def ticket_shows(state, confirming=False):
-    """Which variants of the phone page apply: its state, what the holder may do, and whether their turn is
-    near (ticket.js: shows). ``confirming``: "I'm leaving" was pressed once, and asks before it cancels."""
+def ticket_shows(state, now, confirming=False):
+    """Which variants of the phone page apply: its state, what the holder may do, whether their turn is
+    near, whether the wait has passed the range told and whether its service is behind its target
+    (ticket.js: shows). ``confirming``: "I'm leaving" was pressed once, and asks before it cancels."""
     over = state["expired"] or state["status"] in Ticket.CLOSED_STATUSES
     waiting = state["status"] == Ticket.Status.WAITING and not state["expired"]
     if waiting:
@@ -86,12 +89,17 @@ def ticket_shows(state, confirming=False):
     shown = ["expired" if state["expired"] else state["status"], action]
     if waiting and state["position"] and state["position"] <= ALMOST:
         shown.append("almost")
+    if waiting and has_passed(state["quote_ends_at"], now):
+        shown.append("past-quote")
+    if waiting and state["service_moves"] and has_passed(state["service_moves"]["behind_target_at"], now):
+        shown.append("busier")
     return shown
+
 
 
 def _ticket_page(request, ticket, form, status=200, confirming=False):
     context = _ticket_context(request, ticket)
-    context.update(form=form, shown=ticket_shows(context["state"], confirming))
+    context.update(form=form, shown=ticket_shows(context["state"], context["now"], confirming))
     return render(request, "tickets/ticket.html", context, status=status)
 
 

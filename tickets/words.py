@@ -15,6 +15,10 @@ WORDS = {
     "minutes": "{minutes} min",
     "hours": "{hours} h {minutes} min",  # minutes zero-padded: "1 h 05 min"
     "about": "about {duration}",
+    # A wait told as a range (tickets/predictors.py: wait_range).
+    "range_minutes": "{low}-{high} min",
+    "range": "{low} to {high}",
+    "up_to": "up to {duration}",
     # The phone.
     "position": "You are number {n} in line",
     "your_turn_title": "Your turn: counter {counter}",
@@ -24,6 +28,13 @@ WORDS = {
     "behind_none": "Nobody behind you yet",
     "behind_one": "1 person behind you",
     "behind_many": "{n} people behind you",
+    "past_quote": "We're sorry: this is taking longer than the {quoted} we told you. New estimate: {estimate}.",
+    "moved_none": "Nobody called in the last 10 minutes",
+    "moved_one": "1 person called in the last 10 minutes",
+    "moved_many": "{n} people called in the last 10 minutes",
+    "passed_priority": "A priority customer went ahead of you.",
+    "passed_transfer": "A customer sent on from another service went ahead of you: they had waited already.",
+    "busier": "{service} is busier than usual: the manager has been told.",
     "leave": "I'm leaving",
     "leave_ask": "Leave the queue? Your place goes to the next person, and this ticket cannot be used again.",
     "leave_yes": "Yes, cancel my ticket",
@@ -102,6 +113,28 @@ def about(seconds):
     if seconds is None or seconds == "" or int(seconds) < 60:
         return minutes(seconds)
     return say("about", duration=minutes(seconds))
+
+
+def span(wait_range):
+    """A range of seconds as people say it: "8-14 min", "up to 3 min", "50 min to 1 h 10 min" (live.js: span)."""
+    if not wait_range:
+        return WORDS["unknown"]
+    low, high = wait_range
+    if high <= 60:
+        return WORDS["under_a_minute"]
+    if low == 0:
+        return say("up_to", duration=minutes(high))
+    if high < 3600:
+        return say("range_minutes", low=round(low / 60), high=round(high / 60))
+    return say("range", low=minutes(low), high=minutes(high))
+
+
+def moved(call_times, now):
+    """How the queue moved: its calls of the last 10 minutes (state.recent_call_times), as the phone says it."""
+    n = sum(1 for moment in call_times if moment > now.timestamp() - 600)
+    if not n:
+        return WORDS["moved_none"]
+    return WORDS["moved_one"] if n == 1 else say("moved_many", n=n)
 
 
 def ahead(position):

@@ -34,10 +34,14 @@
       item.append(
         F.el("span", "name", service.code + " · " + service.name),
         F.el("span", "count", String(service.waiting)),
-        F.el("span", "estimate", F.about(service.estimated_wait))
+        F.el("span", "estimate", F.span(service.wait_range))
       );
       return item;
     }));
+    var busier = document.getElementById("busier");
+    busier.replaceChildren.apply(busier, state.services.filter(function (service) {
+      return F.passed(service.behind_target_at);
+    }).map(function (service) { return F.el("li", null, F.say("busier", { service: service.name })); }));
   }
 
   // "A007" is read as "A 0 0 7": every character on its own, as a person at a counter would say it.
@@ -62,9 +66,13 @@
   tick();
   setInterval(tick, 1000);
 
+  var last = null;
+  // A queue passes its target while nothing moves: redraw from the last message now and then.
+  setInterval(function () { if (last) render(last); }, 15000);
   F.connect("/ws/branches/" + root.dataset.branch + "/", {
-    onSnapshot: render,
+    onSnapshot: function (state) { last = state; render(state); },
     onMessage: function (message) {
+      last = message;
       render(message);
       if (message.type === "called") {
         // The call being made, even when a later call of the same burst is the state's latest.

@@ -8,7 +8,7 @@
   function render(state) {
     state.services.forEach(function (service) {
       var meta = form.querySelector('[data-code="' + service.code + '"] .meta');
-      if (meta) meta.textContent = F.say("kiosk_waiting", { n: service.waiting }) + " · " + F.about(service.estimated_wait);
+      if (meta) meta.textContent = F.say("kiosk_waiting", { n: service.waiting }) + " · " + F.span(service.wait_range);
     });
   }
   // A second tap while the first is on its way would print a second ticket: the first one counts.

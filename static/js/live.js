@@ -146,6 +146,29 @@
     return window.Frontline.say("about", { duration: window.Frontline.minutes(seconds) });
   };
 
+  // A range of seconds as people say it (words.span): "8-14 min", "up to 3 min", "50 min to 1 h 10 min".
+  window.Frontline.span = function (range) {
+    var F = window.Frontline;
+    if (!range) return F.say("unknown");
+    var low = range[0], high = range[1];
+    if (high <= 60) return F.say("under_a_minute");
+    if (low === 0) return F.say("up_to", { duration: F.minutes(high) });
+    if (high < 3600) return F.say("range_minutes", { low: Math.round(low / 60), high: Math.round(high / 60) });
+    return F.say("range", { low: F.minutes(low), high: F.minutes(high) });
+  };
+
+  // How the queue moved (words.moved): the calls of the last 10 minutes, from their Unix seconds.
+  window.Frontline.moved = function (times) {
+    var F = window.Frontline;
+    var since = Date.now() / 1000 - 600;
+    var n = (times || []).filter(function (moment) { return moment > since; }).length;
+    if (!n) return F.say("moved_none");
+    return n === 1 ? F.say("moved_one") : F.say("moved_many", { n: n });
+  };
+
+  // Whether an ISO moment of the server's state has passed.
+  window.Frontline.passed = function (iso) { return Boolean(iso) && Date.now() > Date.parse(iso); };
+
   // Seconds from an ISO moment of the server's state until now, never below zero.
   window.Frontline.secondsSince = function (iso) {
     return Math.max(0, (Date.now() - Date.parse(iso)) / 1000);

@@ -48,6 +48,9 @@
     else if (over && ticket.status !== "cancelled") action = "feedback"; // who left had no visit to rate
     var shown = [ticket.expired ? "expired" : ticket.status, action];
     if (isAlmost(ticket)) shown.push("almost");
+    if (isWaiting(ticket) && F.passed(ticket.quote_ends_at)) shown.push("past-quote");
+    if (isWaiting(ticket) && ticket.service_moves && F.passed(ticket.service_moves.behind_target_at)) shown.push("busier");
+    if (isWaiting(ticket) && passedBy) shown.push("passed"); // seen live only: a reload does not know it
     return shown;
   }
 
@@ -66,9 +69,15 @@
     if (ticket.position) {
       F.fill(page, "position", F.say("position", { n: ticket.position }));
       F.fill(page, "ahead", String(ticket.position - 1));
-      F.fill(page, "estimate", F.minutes(ticket.estimated_wait));
+      F.fill(page, "estimate", F.span(ticket.wait_range));
       F.fill(page, "behind", behind(ticket.behind));
+      if (ticket.quoted_range) {
+        F.fill(page, "past-quote", F.say("past_quote", { quoted: F.span(ticket.quoted_range), estimate: F.span(ticket.wait_range) }));
+      }
     }
+    if (ticket.service_moves) F.fill(page, "moved", F.moved(ticket.service_moves.recent_call_times));
+    F.fill(page, "busier", F.say("busier", { service: ticket.service_name }));
+    if (passedBy) F.fill(page, "passed", F.say(passedBy));
     if (ticket.counter) {
       F.fill(page, "counter", F.say("counter", { name: ticket.counter }));
       F.fill(page, "served", F.say("served", { counter: ticket.counter }));
@@ -81,18 +90,34 @@
   // still says waiting: the branch message raced its own, which follows.
   function placeIn(queue) {
     var ahead = {};
+    var before = []; // the rows ahead of it in its service
     var place = null;
     for (var i = 0; i < queue.length; i++) {
       var row = queue[i];
       if (place) {
         if (row.service === place.service) place.behind += 1;
       } else if (row.number === state.number) {
-        place = { service: row.service, position: (ahead[row.service] || 0) + 1, estimate: row.estimated_wait, behind: 0 };
+        place = { service: row.service, position: (ahead[row.service] || 0) + 1, estimate: row.estimated_wait,
+                  range: row.wait_range, behind: 0 };
       } else {
         ahead[row.service] = (ahead[row.service] || 0) + 1;
+        before.push(row);
       }
     }
+    if (place) place.ahead = before.filter(function (row) { return row.service === place.service; });
     return place;
+  }
+
+  // Why it moved back, when someone went ahead of it since the last message: a priority customer or a
+  // customer transferred from another service (who had waited already). Fairness is what a wait is judged by.
+  var passedBy = null; // the words of the latest reason it was passed
+  function notePassed(ahead) {
+    var first = ahead.filter(function (row) { return row.transferred || row.priority; });
+    first.forEach(function (row) {
+      if ((state.ahead_first || []).indexOf(row.number) !== -1) return;
+      passedBy = row.transferred ? "passed_transfer" : "passed_priority";
+    });
+    return first.map(function (row) { return row.number; });
   }
 
   // A short buzz when one person is left ahead: the page's alert says it (and its live region announces it).
@@ -129,7 +154,16 @@
       if (!isWaiting(state) || !message.queue) return;
       var place = placeIn(message.queue);
       if (!place) return;
-      change(Object.assign({}, state, { position: place.position, estimated_wait: place.estimate, behind: place.behind }));
+      var aheadFirst = notePassed(place.ahead);
+      var service = (message.services || []).filter(function (row) { return row.code === place.service; })[0];
+      change(Object.assign({}, state, {
+        position: place.position, estimated_wait: place.estimate, wait_range: place.range, behind: place.behind,
+        ahead_first: aheadFirst,
+        service_moves: service ? { waiting_since: service.waiting_since, behind_target_at: service.behind_target_at,
+                                   recent_call_times: service.recent_call_times } : state.service_moves,
+      }));
     },
   });
+  // Time alone passes a quote's top, a target, and calls out of the last 10 minutes: look again now and then.
+  setInterval(function () { render(state); }, 15000);
 })();

@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from tickets import words
 from tickets.models import staff_name
+from tickets.state import has_passed
 
 register = template.Library()
 
@@ -13,6 +14,7 @@ minutes = register.filter("minutes", words.minutes)
 about = register.filter("about", words.about)
 behind = register.filter("behind", words.behind)
 ahead = register.filter("ahead", words.ahead)
+span = register.filter("span", words.span)
 
 
 @register.simple_tag
@@ -89,3 +91,11 @@ def time_at(moment, branch):
 def outcome(status):
     """What became of a ticket in people's words (tickets/words.py): "no-show" for the API's ``no_show``."""
     return words.WORDS["outcome"][status]
+
+
+@register.filter
+def moved(call_times, now):
+    """``{{ times|moved:now }}``: how the queue moved in the last 10 minutes (words.moved)."""
+    return words.moved(call_times or [], now)
+
+passed = register.filter("passed", has_passed)
