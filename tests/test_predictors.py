@@ -3,6 +3,7 @@ and the choice of the best per service (tickets/predictors.py)."""
 
 import datetime as dt
 import html
+import re
 
 import time_machine
 
@@ -183,3 +184,17 @@ def test_the_phone_says_how_the_queue_moved(client, deposits, counter, teller):
         assert "2 people called in the last 10 minutes" in client.get(f"/t/{mine.token}/").content.decode()
     with time_machine.travel(NOON + dt.timedelta(minutes=10, seconds=1), tick=False):
         assert "Nobody called in the last 10 minutes" in client.get(f"/t/{mine.token}/").content.decode()
+
+
+def test_the_dashboard_grades_each_predictor_per_service_and_marks_the_one_told(client, deposits, counter, manager):
+    graded_history(deposits, counter, quotes={"queue": 300, "les": 660, "hol": 900}, waited=600)
+    client.force_login(manager)
+    with time_machine.travel(NOON, tick=False):
+        page = html.unescape(client.get("/b/main/stats/").content.decode())
+    table = page[page.index('id="predictors"'):page.index("</table>", page.index('id="predictors"'))]
+    rows = re.findall(r"<tr[^>]*><th[^>]*>(.*?)</th><td[^>]*>(.*?)</td><td>(\d+)</td><td>(.*?)</td>", table)
+    assert [(service, re.sub("<.*?>", "", method), int(n), error) for service, method, n, error in rows[:3]] == [
+        ("Deposits", "People ahead x service time", 30, "5 min"),
+        ("Deposits", "Last to enter service (told)", 30, "1 min"),
+        ("Deposits", "Head of line", 30, "5 min"),
+    ]

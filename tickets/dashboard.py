@@ -12,7 +12,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from . import alerts, charts, stats
+from . import alerts, charts, predictors, stats
 from .models import Branch, Counter, Ticket, Transfer, staff_name
 from .permissions import is_manager_of
 from .state import branch_state
@@ -91,6 +91,7 @@ def dashboard(request, slug):
             tally.wait_distribution(),
             stats.DISTRIBUTION_STEP // 60,
         ),
+        "predictors": predictors.report(branch, timezone.now()),
         "notes": stats.latest_notes(branch, first, last, rating=rating, limit=NOTES_SHOWN),
         "notes_shown": NOTES_SHOWN,
         "rating": rating,

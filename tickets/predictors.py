@@ -233,3 +233,20 @@ def choice_for(service, now):
     grades = grades_for(service, now)
     method = best(grades)
     return Choice(method, grades[method].errors)
+
+
+# How the dashboard names them.
+METHOD_NAMES = {"queue": "People ahead x service time", "les": "Last to enter service", "hol": "Head of line"}
+
+
+def report(branch, now):
+    """Per active service, every predictor's grade over the last 30 days, and which one its customers are told."""
+    rows = []
+    for service in branch.services.filter(active=True):
+        grades = grades_for(service, now)
+        told = best(grades)
+        rows.extend(
+            {"service": service.name, "method": METHOD_NAMES[method], "told": method == told, "grade": grades[method]}
+            for method in METHODS
+        )
+    return rows
