@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    # Installed for its static files: the API's docs page then loads Swagger UI from here, not from a CDN.
+    "ninja",
     "tickets",
     "displays",
 ]
@@ -71,6 +73,7 @@ MIDDLEWARE = [
     "queuesite.middleware.RequestLogMiddleware",
     "queuesite.middleware.ApiAnswersJsonMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "queuesite.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -109,6 +109,15 @@ def open_page(chromium, server, request):
         context.close()
 
 
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+def add_axe(page):
+    """axe-core in the page as a script of its own origin: the Content-Security-Policy stays on while it checks."""
+    page.route("**/__axe.min.js", lambda route: route.fulfill(path=AXE, content_type="text/javascript"))
+    page.add_script_tag(url="/__axe.min.js")
+
+
 def shot(page, name):
     """Keep what this screen looks like now, for people to look at (screenshots/ is git-ignored)."""
     SCREENSHOTS.mkdir(exist_ok=True)

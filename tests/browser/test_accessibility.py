@@ -2,15 +2,13 @@
 titles, landmarks, labels, alternative text, colour contrast. Plus what axe cannot know: the phone's
 status is announced as it changes."""
 
-from pathlib import Path
 
 import pytest
 
-from .conftest import PHONE, TABLET, TV, shot, sign_in
+from .conftest import PHONE, TABLET, TV, add_axe, shot, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 def ticket_in(floor, counter, status):
@@ -69,7 +67,7 @@ def test_page_meets_wcag_aa(name, open_page, floor, counter):
     shot(page, f"page-{name}")
     assert page.title().strip(), "every page has a title"
     assert page.locator("main").count() == 1, "every page has one main landmark"
-    page.add_script_tag(path=str(AXE))
+    add_axe(page)
     results = page.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )

@@ -5,19 +5,17 @@ are drawn without an emoji font; nothing wraps awkwardly. Every state is saved t
 import json
 import re
 import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PHONE, shot
+from .conftest import PHONE, add_axe, shot
 from .test_live_render import showing
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SMALL = {"width": 320, "height": 568}
 SIZES = {"390": PHONE, "320": SMALL}
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 # Parts of the phone page that must each stay on one line: the number, the counter, the figures, buttons.
 ONE_LINE = [".number", '[data-slot="position"]', ".counter", ".facts dt", ".facts dd", ".behind", "button", "a.button", ".scale span"]
@@ -45,7 +43,7 @@ def assert_fits(page):
 
 
 def axe_problems(page):
-    page.add_script_tag(path=str(AXE))
+    add_axe(page)
     results = page.evaluate(
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
