@@ -208,6 +208,15 @@ SCREEN_HEARTBEAT_SECONDS = float(env("SCREEN_HEARTBEAT_SECONDS", "20"))
 
 # How many tickets one address may take per minute: a kiosk serves many people, a script should not.
 TICKETS_PER_MINUTE_PER_ADDRESS = env_int("TICKETS_PER_MINUTE_PER_ADDRESS", 30)
+# Failed sign-ins allowed in 15 minutes before sign-in is refused (queuesite/signin.py).
+SIGN_IN_FAILURES_PER_ACCOUNT = env_int("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
+SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)
+# A staff session ends after this many minutes without a request (a counter PC left signed in), and when
+# the browser closes.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = STAFF_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGGING = {
     "version": 1,

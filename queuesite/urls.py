@@ -1,13 +1,17 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from displays.views import display
 from queuesite.health import healthz, readyz
+from queuesite.signin import AdminSignInForm, SignInForm
 from tickets import dashboard, staff, views
 from tickets.api import api
 from tickets import converters  # noqa: F401 - registers the <token:...> converter
+
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -27,6 +31,8 @@ urlpatterns = [
     path("staff/counters/<int:counter_id>/", staff.console, name="staff-console"),
     path("staff/counters/<int:counter_id>/leave/", staff.leave, name="staff-leave"),
     path("staff/counters/<int:counter_id>/<str:operation>/", staff.operate, name="staff-operate"),
+    # Django's sign-in page, with the limits of queuesite/signin.py (the admin's uses them too, below).
+    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
