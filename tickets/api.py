@@ -5,7 +5,7 @@ same declarations, so the contract and the code cannot drift apart. Endpoints on
 is asking, parse, call one action, answer.
 """
 
-from typing import Optional
+from typing import Literal, Optional
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -137,6 +137,10 @@ class TicketRequest(Strict):
 class FeedbackRequest(Strict):
     rating: Optional[StrictInt] = Field(None, ge=1, le=5)
     note: str = Field("", max_length=500)
+    # Feedback.Felt's values: the dashboard's wait bands.
+    perceived_wait: Optional[Literal["under_5_min", "5_15_min", "15_30_min", "over_30_min"]] = Field(
+        None, description="How long the wait felt, optional: the dashboard sets it against the real wait."
+    )
 
 
 class TransferRequest(Strict):
@@ -251,6 +255,7 @@ class FeedbackOut(Schema):
     ticket: str
     rating: Optional[int]
     note: str
+    perceived_wait: Optional[str]
     created_at: str
 
 
@@ -303,11 +308,12 @@ def cancel_ticket(request, token: str):
 )
 def give_feedback(request, token: str, body: FeedbackRequest):
     ticket = holder_ticket(token)
-    feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note)
+    feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note, perceived_wait=body.perceived_wait)
     return Status(201, {
         "ticket": ticket.number,
         "rating": feedback.rating,
         "note": feedback.note,
+        "perceived_wait": feedback.perceived_wait or None,
         "created_at": feedback.created_at.isoformat(),
     })
 
