@@ -115,7 +115,7 @@ def tellers(branch, first_day, last_day):
     )
     served_total = sum(row["served"] for row in work.values())
     seconds_total = sum(row["seconds"] or 0 for row in work.values())
-    users = get_user_model().objects.filter(pk__in=set(work) | set(thanked))
+    users = get_user_model().objects.filter(pk__in=(set(work) | set(thanked)) or [0])  # every range: the same queries
     rows = [
         {
             "staff": user.get_username(),

@@ -61,7 +61,7 @@ def perceived_summary(branch, first_day, last_day):
             counts[pair[side]] += count
         return {felt.value: counts[position] for position, felt in enumerate(FELT)}
 
-    services = Service.objects.filter(pk__in=by_service).order_by("position", "code")
+    services = Service.objects.filter(pk__in=list(by_service) or [0]).order_by("position", "code")  # [0]: a query even for none
     return {
         **_shares(overall),
         "by_wait_band": [
