@@ -171,6 +171,8 @@ TICKET_COLUMNS = [
     "number", "day", "service", "service_name", "status", "priority", "transferred", "issued_at",
     "first_called_at", "called_at", "finished_at", "wait_seconds", "service_seconds", "quoted_wait_seconds",
     "counter", "staff", "staff_name", "recall_count", "rating", "note",
+    # Issue 16: how long the wait felt (Feedback.Felt), and whether the note is kept from the tellers.
+    "perceived_wait", "note_held_back",
 ]
 
 
@@ -202,6 +204,7 @@ def ticket_rows(branch, first, last):
             ticket.counter.name if ticket.counter_id else None, staff.get_username() if staff else None,
             staff_name(staff) if staff else None, ticket.recall_count,
             feedback.rating if feedback else None, feedback.note if feedback else None,
+            (feedback.perceived_wait or None) if feedback else None, feedback.held_back if feedback else None,
         ]
 
 
