@@ -112,3 +112,17 @@ def test_no_offer_without_enough_history_to_know_what_is_usual(deposits, counter
     serve(counter, deposits, arrive=30, wait=0, service_minutes=30, by=teller)
     counter.refresh_from_db()
     assert care.pause_offer(counter, at(61)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_tellers_back_from_a_break_at_once_all_count(branch, deposits):
+    from .conftest import open_counter
+    from .test_races import run_together
+
+    counters = [open_counter(branch, str(n), [deposits]) for n in range(10)]
+    for desk in counters:
+        actions.pause_counter(desk, now=at(0))
+    _, failures = run_together(lambda i: actions.resume_counter(counters[i], now=at(5 + i)), len(counters))
+    assert failures == []
+    total = BreakDay.objects.get()
+    assert (total.breaks, total.seconds) == (10, sum(5 + i for i in range(10)) * 60)
