@@ -446,7 +446,7 @@ def sign_in(counter, teller, *, take_over=False, now=None):
             _leave(elsewhere, now)
         ended = _end_break(counter, now)  # a colleague's break ends when someone takes the counter over
         counter.teller, counter.teller_since, counter.working_since = teller, now, now
-        counter.save(update_fields=["teller", "teller_since", "working_since", *ended])
+        counter.save(update_fields=list(dict.fromkeys(["teller", "teller_since", "working_since", *ended])))
         _announce("teller_signed_in", counter.branch_id, counter=counter)
     return counter
 
