@@ -23,6 +23,7 @@ urlpatterns = [
     path("b/<slug:slug>/stats/", dashboard.dashboard, name="dashboard"),
     path("b/<slug:slug>/stats/tickets.csv", dashboard.tickets_csv, name="dashboard-tickets-csv"),
     path("b/<slug:slug>/stats/summary.csv", dashboard.summary_csv, name="dashboard-summary-csv"),
+    path("b/<slug:slug>/stats/notes/<int:feedback_id>/hold-back/", dashboard.hold_back_note, name="dashboard-hold-back"),
     path("t/<token:token>/", views.ticket, name="ticket"),
     path("t/<token:token>/print/", views.ticket_print, name="ticket-print"),
     path("t/<token:token>/cancel/", views.ticket_cancel, name="ticket-cancel"),

@@ -14,8 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import errors, predictors
-from .models import Counter, Feedback, Operation, Service, Ticket, TicketSequence, Transfer
+from . import errors, predictors, shield
+from .models import BreakDay, Counter, Feedback, Operation, Service, Ticket, TicketSequence, Transfer
 
 log = logging.getLogger("frontline.queue")
 
@@ -295,7 +295,8 @@ def cancel(ticket, *, now=None):
     return ticket
 
 
-def _set_counter_status(counter, status, event, allowed_from, by=None):
+def _set_counter_status(counter, status, event, allowed_from, by=None, now=None):
+    now = now or timezone.now()
     with transaction.atomic():
         counter = _lock_counter(counter)
         if counter.status not in allowed_from:
@@ -304,30 +305,59 @@ def _set_counter_status(counter, status, event, allowed_from, by=None):
         if current is not None and status != Counter.Status.OPEN:
             raise errors.CounterBusy(counter, current)
         if status == Counter.Status.CLOSED:
-            _record(counter, Operation.Kind.CLOSE, by, timezone.now(), f"Counter {counter.name} closed", [],
+            _record(counter, Operation.Kind.CLOSE, by, now, f"Counter {counter.name} closed", [],
                     counter_status=counter.status)
+        fields = ["status"]
+        if status == Counter.Status.PAUSED and counter.teller_id is not None:
+            # A teller's break: timed from now; a counter nobody is at is paused but nobody is on a break.
+            counter.paused_at = now
+            fields.append("paused_at")
+        else:
+            fields += _end_break(counter, now)
         counter.status = status
-        counter.save(update_fields=["status"])
+        counter.save(update_fields=fields)
         _announce(event, counter.branch_id, counter=counter)
     return counter
 
 
-def pause_counter(counter):
-    """A break: the counter takes no calls until resumed; its current customer must be finished first."""
-    return _set_counter_status(counter, Counter.Status.PAUSED, "counter_paused", [Counter.Status.OPEN])
+def _end_break(counter, now):
+    """End the counter's break, if it is on one: its minutes join the branch's total for the day it began,
+    with nothing to say whose they were. Returns the counter's fields to save."""
+    if counter.paused_at is None:
+        return []
+    seconds = _seconds(counter.paused_at, now)
+    day = counter.branch.business_day(counter.paused_at)
+    # One statement adds to the day's row or creates it, so two counters back from a break at once both count.
+    table = connection.ops.quote_name(BreakDay._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (branch_id, day, breaks, seconds) VALUES (%s, %s, 1, %s) "
+            f"ON CONFLICT (branch_id, day) DO UPDATE SET breaks = {table}.breaks + 1, "
+            f"seconds = {table}.seconds + excluded.seconds",
+            [counter.branch_id, connection.ops.adapt_datefield_value(day), seconds],
+        )
+    counter.paused_at = None
+    counter.working_since = now if counter.teller_id is not None else None
+    return ["paused_at", "working_since"]
 
 
-def resume_counter(counter):
-    """Open a paused or closed counter for calls."""
+def pause_counter(counter, *, now=None):
+    """A break: one press, no reason asked and nobody to approve it; the counter takes no calls until
+    resumed, and its current customer must be finished first."""
+    return _set_counter_status(counter, Counter.Status.PAUSED, "counter_paused", [Counter.Status.OPEN], now=now)
+
+
+def resume_counter(counter, *, now=None):
+    """Open a paused or closed counter for calls (ending the teller's break)."""
     return _set_counter_status(
-        counter, Counter.Status.OPEN, "counter_opened", [Counter.Status.PAUSED, Counter.Status.CLOSED]
+        counter, Counter.Status.OPEN, "counter_opened", [Counter.Status.PAUSED, Counter.Status.CLOSED], now=now
     )
 
 
-def close_counter(counter, *, by=None):
+def close_counter(counter, *, by=None, now=None):
     """Close the counter for the day; its current customer must be finished first."""
     return _set_counter_status(
-        counter, Counter.Status.CLOSED, "counter_closed", [Counter.Status.OPEN, Counter.Status.PAUSED], by
+        counter, Counter.Status.CLOSED, "counter_closed", [Counter.Status.OPEN, Counter.Status.PAUSED], by, now
     )
 
 
@@ -392,7 +422,9 @@ def undo(counter, *, by=None, now=None):
             tickets.append(Ticket.objects.get(pk=pk))
         if operation.before.get("counter_status"):
             counter.status = operation.before["counter_status"]
-            counter.save(update_fields=["status"])
+            # Closing ended a break; paused again, the teller is on a break again, from now.
+            counter.paused_at = now if counter.status == Counter.Status.PAUSED and counter.teller_id else None
+            counter.save(update_fields=["status", "paused_at"])
         operation.undone_at, operation.undone_by = now, by
         operation.save(update_fields=["undone_at", "undone_by"])
         _announce("undone", counter.branch_id, tickets=tickets, counter=counter)
@@ -419,32 +451,35 @@ def sign_in(counter, teller, *, take_over=False, now=None):
             return counter
         if counter.teller_id is not None and not take_over:
             raise errors.CounterStaffed(counter)
-        elsewhere = Counter.objects.select_for_update(of=("self",)).filter(teller=teller).first()
+        elsewhere = Counter.objects.select_for_update(of=("self",)).select_related("branch").filter(teller=teller).first()
         if elsewhere is not None:
-            _leave(elsewhere)
-        counter.teller, counter.teller_since = teller, now
-        counter.save(update_fields=["teller", "teller_since"])
+            _leave(elsewhere, now)
+        ended = _end_break(counter, now)  # a colleague's break ends when someone takes the counter over
+        counter.teller, counter.teller_since, counter.working_since = teller, now, now
+        counter.save(update_fields=list(dict.fromkeys(["teller", "teller_since", "working_since", *ended])))
         _announce("teller_signed_in", counter.branch_id, counter=counter)
     return counter
 
 
-def leave_counter(counter, teller=None):
+def leave_counter(counter, teller=None, *, now=None):
     """The teller leaves: an open counter with nobody at it pauses, so nobody is called to an empty desk.
 
     A customer still at the counter stays called (finish, transfer or no-show them first to pause);
     either way the estimates stop counting the counter. ``teller``: only if they are the one there.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         counter = _lock_counter(counter)
         if counter.teller_id is None or (teller is not None and counter.teller_id != teller.pk):
             return counter
-        _leave(counter)
+        _leave(counter, now)
     return counter
 
 
-def _leave(counter):
-    counter.teller, counter.teller_since = None, None
-    fields = ["teller", "teller_since"]
+def _leave(counter, now):
+    ended = _end_break(counter, now)  # the break ends with the teller's time at the counter
+    counter.teller, counter.teller_since, counter.working_since = None, None, None
+    fields = list(dict.fromkeys(["teller", "teller_since", "working_since", *ended]))
     if counter.status == Counter.Status.OPEN and Ticket.objects.called_to(counter) is None:
         counter.status = Counter.Status.PAUSED
         fields.append("status")
@@ -452,14 +487,19 @@ def _leave(counter):
     _announce("teller_left", counter.branch_id, counter=counter)
 
 
-def record_feedback(ticket, *, rating=None, note="", now=None):
-    """Keep the customer's rating (1-5) and note (up to 500 characters) for this visit, once per ticket.
+def record_feedback(ticket, *, rating=None, note="", perceived_wait="", now=None):
+    """Keep the customer's rating (1-5), note (up to 500 characters) and how long the wait felt
+    (a Feedback.Felt, optional) for this visit, once per ticket.
 
     Only once the visit is over, so each note sits beside the wait it is about. The note is stored
-    exactly as typed; it is escaped wherever it is shown.
+    exactly as typed; it is escaped wherever it is shown. A note with insulting words is held back
+    from tellers, and one that thanks is marked so (tickets/shield.py); its rating counts either way.
     """
     now = now or timezone.now()
     note = note or ""
+    perceived_wait = perceived_wait or ""
+    if perceived_wait not in Feedback.Felt.values and perceived_wait != "":
+        raise errors.InvalidFeedback(f"How long the wait felt must be one of: {', '.join(Feedback.Felt.values)}.")
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
         raise errors.InvalidFeedback("The rating must be a whole number from 1 to 5.")
     if "\x00" in note:
@@ -467,16 +507,37 @@ def record_feedback(ticket, *, rating=None, note="", now=None):
         raise errors.InvalidFeedback("The note contains a character that is not text.")
     if len(note) > Feedback.NOTE_MAX_LENGTH:
         raise errors.InvalidFeedback(f"The note can be at most {Feedback.NOTE_MAX_LENGTH} characters.")
-    if rating is None and not note.strip():
-        raise errors.InvalidFeedback("Give a rating or write a note.")
+    if rating is None and not note.strip() and not perceived_wait:
+        raise errors.InvalidFeedback("Give a rating or write a note (or say how long the wait felt).")
+    insults, thanks = shield.check_note(note)
     try:
         with transaction.atomic():
             # As the database has it now, not as the caller last saw it.
             ticket = Ticket.objects.select_related("branch").get(pk=ticket.pk)
             if not ticket.visit_is_over(now):
                 raise errors.FeedbackTooEarly(ticket)
-            feedback = Feedback.objects.create(ticket=ticket, rating=rating, note=note, created_at=now)
+            feedback = Feedback.objects.create(
+                ticket=ticket, rating=rating, note=note, created_at=now, perceived_wait=perceived_wait,
+                held_back=insults, note_thanks=thanks,
+            )
             _announce("feedback", ticket.branch_id, tickets=[ticket])
     except IntegrityError:
         raise errors.FeedbackAlreadyGiven(ticket) from None
+    return feedback
+
+
+def hold_back_note(feedback, *, by, hold=True, now=None):
+    """A manager holds a note back from the tellers (``hold``), or lets one the word list held back through.
+
+    The note, its rating and its place in the figures stay as they were; only who may read it changes.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Locked so two managers deciding at once end with the later decision, both stamped.
+        feedback = Feedback.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=feedback.pk)
+        if not feedback.note.strip():
+            raise errors.InvalidFeedback("This feedback has no note to hold back.")
+        feedback.held_back, feedback.flagged_by, feedback.flagged_at = hold, by, now
+        feedback.save(update_fields=["held_back", "flagged_by", "flagged_at"])
+        _announce("feedback", feedback.ticket.branch_id)
     return feedback

@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.text import capfirst
 
 from . import words
-from .models import ApiToken, Branch, Counter, Feedback, Service, StaffMembership, Ticket, Transfer
+from .models import ApiToken, Branch, Counter, Feedback, NoteWord, Service, StaffMembership, Ticket, Transfer
 
 
 class ServiceInline(admin.TabularInline):
@@ -107,10 +107,12 @@ class TicketAdmin(admin.ModelAdmin):
 
 @admin.register(Feedback)
 class FeedbackAdmin(admin.ModelAdmin):
-    list_display = ["ticket", "rating", "note", "created_at"]
-    list_filter = ["rating", "ticket__branch"]
+    list_display = ["ticket", "rating", "perceived_wait", "note", "held_back", "created_at"]
+    list_filter = ["rating", "held_back", "perceived_wait", "ticket__branch"]
     search_fields = ["note", "ticket__number"]
-    readonly_fields = ["ticket", "rating", "note", "created_at"]
+    # The shield is decided on the dashboard (actions.hold_back_note), which stamps who decided.
+    readonly_fields = ["ticket", "rating", "perceived_wait", "note", "created_at", "held_back", "note_thanks",
+                       "flagged_by", "flagged_at"]
 
     def has_add_permission(self, request):
         return False
@@ -140,3 +142,29 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.pk = token.pk
         obj.refresh_from_db()
         messages.warning(request, f"The key of {token.name}, shown only this once: {raw_key}")
+
+
+def manages_a_branch(user):
+    return user.is_active and user.is_staff and (
+        user.is_superuser or StaffMembership.objects.filter(user=user, role=StaffMembership.Role.MANAGER).exists()
+    )
+
+
+@admin.register(NoteWord)
+class NoteWordAdmin(admin.ModelAdmin):
+    """The feedback shield's word lists (tickets/shield.py): any branch manager with admin access edits them,
+    without being given model permissions one by one. A change applies to notes that arrive from then on."""
+
+    list_display = ["word", "language", "kind"]
+    list_filter = ["kind", "language"]
+    search_fields = ["word"]
+
+    def has_module_permission(self, request):
+        return manages_a_branch(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return manages_a_branch(request.user)
+
+    has_add_permission = has_module_permission
+    has_change_permission = has_view_permission
+    has_delete_permission = has_view_permission

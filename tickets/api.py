@@ -5,7 +5,7 @@ same declarations, so the contract and the code cannot drift apart. Endpoints on
 is asking, parse, call one action, answer.
 """
 
-from typing import Optional
+from typing import Literal, Optional
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -18,12 +18,13 @@ from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
 from pydantic import ConfigDict, StrictBool, StrictInt
 
-from . import actions, errors, stats
+from . import actions, care, errors, perceived, stats
 from .converters import is_token
 from .models import ApiToken, Branch, Counter, Service, Ticket
 from .permissions import is_manager_of, is_staff_of
 from .ratelimit import allow_ticket
 from .state import branch_state, ticket_state
+from .state import iso as state_iso
 
 api = NinjaAPI(
     title="Frontline",
@@ -137,6 +138,10 @@ class TicketRequest(Strict):
 class FeedbackRequest(Strict):
     rating: Optional[StrictInt] = Field(None, ge=1, le=5)
     note: str = Field("", max_length=500)
+    # Feedback.Felt's values: the dashboard's wait bands.
+    perceived_wait: Optional[Literal["under_5_min", "5_15_min", "15_30_min", "over_30_min"]] = Field(
+        None, description="How long the wait felt, optional: the dashboard sets it against the real wait."
+    )
 
 
 class TransferRequest(Strict):
@@ -274,6 +279,7 @@ class FeedbackOut(Schema):
     ticket: str
     rating: Optional[int]
     note: str
+    perceived_wait: Optional[str]
     created_at: str
 
 
@@ -326,11 +332,12 @@ def cancel_ticket(request, token: str):
 )
 def give_feedback(request, token: str, body: FeedbackRequest):
     ticket = holder_ticket(token)
-    feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note)
+    feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note, perceived_wait=body.perceived_wait)
     return Status(201, {
         "ticket": ticket.number,
         "rating": feedback.rating,
         "note": feedback.note,
+        "perceived_wait": feedback.perceived_wait or None,
         "created_at": feedback.created_at.isoformat(),
     })
 
@@ -442,13 +449,55 @@ def leave(request, counter_id: int):
 STATS_ANSWERS = {200: dict, 400: Error, 401: Error, 403: Error, 404: Error}
 
 
-@api.get("/branches/{slug}/stats/", auth=STAFF, response=STATS_ANSWERS, tags=["statistics"])
-def branch_stats(request, slug: str, from_: Optional[str] = Query(None, alias="from"), to: Optional[str] = None):
+def managed_branch(request, slug):
     branch = get_object_or_404(Branch, slug=slug)
     if not is_manager_of(request.auth, branch):
         raise HttpError(403, "Only managers of this branch see its statistics.")
+    return branch
+
+
+@api.get("/branches/{slug}/stats/", auth=STAFF, response=STATS_ANSWERS, tags=["statistics"])
+def branch_stats(request, slug: str, from_: Optional[str] = Query(None, alias="from"), to: Optional[str] = None):
+    branch = managed_branch(request, slug)
     try:
         first, last = stats.date_range(branch, from_, to)
     except stats.InvalidRange as error:
         raise HttpError(400, str(error)) from None
-    return stats.branch_stats(branch, first, last)
+    return {
+        **stats.branch_stats(branch, first, last),
+        "perceived_wait": perceived.perceived_summary(branch, first, last),
+        "by_teller": care.tellers(branch, first, last),
+        "breaks": care.break_totals(branch, first, last),
+    }
+
+
+class TellerDayOut(Schema):
+    served: int
+    service_seconds: int
+    served_share: Optional[float]
+    load_share: Optional[float]
+    thanks: int
+    five_faces: int
+
+
+class TellerNowOut(Schema):
+    staff: str
+    name: str
+    counter: str
+    at_counter_since: str
+    on_break: bool
+    without_break_since: Optional[str] = Field(description="Since when the teller has worked without a break; null while on one.")
+    today: Optional[TellerDayOut] = Field(description="Today's figures, as by_teller counts them; null before a first customer.")
+
+
+@api.get("/branches/{slug}/tellers/", auth=STAFF, response={200: list[TellerNowOut], 401: Error, 403: Error, 404: Error},
+         tags=["statistics"])
+def tellers_now(request, slug: str):
+    """Who is at each counter now, for how long without a break, and their share of today's load (managers)."""
+    branch = managed_branch(request, slug)
+    rows = care.tellers_now(branch, timezone.now())
+    return [
+        {**row, "at_counter_since": state_iso(row["at_counter_since"], branch),
+         "without_break_since": state_iso(row["without_break_since"], branch)}
+        for row in rows
+    ]

@@ -5,15 +5,17 @@ import csv
 import datetime
 import itertools
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from . import alerts, charts, predictors, stats
-from .models import Branch, Counter, Ticket, Transfer, staff_name
+from . import actions, alerts, care, charts, errors, perceived, predictors, stats
+from .models import Branch, Counter, Feedback, Ticket, Transfer, staff_name
 from .permissions import is_manager_of
 from .state import branch_state
 
@@ -93,6 +95,10 @@ def dashboard(request, slug):
         ),
         "predictors": predictors.report(branch, timezone.now()),
         "notes": stats.latest_notes(branch, first, last, rating=rating, limit=NOTES_SHOWN),
+        "perceived": perceived.perceived_summary(branch, first, last),
+        "tellers": care.tellers(branch, first, last),
+        "tellers_now": care.tellers_now(branch, timezone.now()),
+        "breaks": care.break_totals(branch, first, last),
         "notes_shown": NOTES_SHOWN,
         "rating": rating,
         "ratings": RATINGS,
@@ -104,6 +110,28 @@ def dashboard(request, slug):
         "error": error,
     }
     return render(request, "tickets/dashboard.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def hold_back_note(request, slug, feedback_id):
+    """A manager holds a note back from the tellers (``hold=1``) or lets it through (``hold=0``)."""
+    branch = manager_branch(request, slug)
+    feedback = get_object_or_404(Feedback, pk=feedback_id, ticket__branch=branch)
+    hold = request.POST.get("hold") == "1"
+    try:
+        actions.hold_back_note(feedback, by=request.user, hold=hold)
+    except errors.QueueError as refusal:
+        messages.error(request, str(refusal))
+    else:
+        number = feedback.ticket.number
+        messages.success(request, f"The note on {number} is held back from the tellers." if hold
+                         else f"The note on {number} is no longer held back.")
+    back = request.POST.get("next", "")
+    # Back to the range the manager was reading; only a path of this dashboard, never another site.
+    if back.startswith(f"/b/{branch.slug}/stats/"):
+        return redirect(back)
+    return redirect("dashboard", slug=branch.slug)
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -144,6 +172,8 @@ TICKET_COLUMNS = [
     "number", "day", "service", "service_name", "status", "priority", "transferred", "issued_at",
     "first_called_at", "called_at", "finished_at", "wait_seconds", "service_seconds", "quoted_wait_seconds",
     "counter", "staff", "staff_name", "recall_count", "rating", "note",
+    # Issue 16: how long the wait felt (Feedback.Felt), and whether the note is kept from the tellers.
+    "perceived_wait", "note_held_back",
 ]
 
 
@@ -175,6 +205,7 @@ def ticket_rows(branch, first, last):
             ticket.counter.name if ticket.counter_id else None, staff.get_username() if staff else None,
             staff_name(staff) if staff else None, ticket.recall_count,
             feedback.rating if feedback else None, feedback.note if feedback else None,
+            (feedback.perceived_wait or None) if feedback else None, feedback.held_back if feedback else None,
         ]
 
 

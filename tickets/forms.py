@@ -23,8 +23,14 @@ class FeedbackForm(forms.Form):
         max_length=Feedback.NOTE_MAX_LENGTH, required=False, strip=False, widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": "note-hint"})
     )
 
+    # Optional, a few choices, the same bands as the dashboard's real waits (tickets/perceived.py compares them).
+    perceived_wait = forms.ChoiceField(
+        choices=Feedback.Felt.choices, required=False, widget=forms.RadioSelect, label="How long did your wait feel?"
+    )
+
     def clean(self):
         data = super().clean()
-        if data.get("rating") is None and not (data.get("note") or "").strip() and not self.errors:
-            raise forms.ValidationError("Choose a rating or write a note.")
+        given = data.get("rating") is not None or (data.get("note") or "").strip() or data.get("perceived_wait")
+        if not given and not self.errors:
+            raise forms.ValidationError("Choose a rating or write a note (or say how long the wait felt).")
         return data

@@ -92,6 +92,12 @@ class Counter(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="counter"
     )
     teller_since = models.DateTimeField(null=True, blank=True)
+    # The teller's current stretch and break, nothing older (actions._end_break): a finished break leaves
+    # only its minutes in the branch's day total (BreakDay), so no list of a teller's breaks exists.
+    working_since = models.DateTimeField(
+        null=True, blank=True, help_text="Since when its teller has worked without a break: sign-in or the last break's end."
+    )
+    paused_at = models.DateTimeField(null=True, blank=True, help_text="When its current break began, while it lasts.")
 
     class Meta:
         ordering = ["branch", "name"]
@@ -365,15 +371,42 @@ class Transfer(models.Model):
         ordering = ["transferred_at", "id"]
 
 
+class FeedbackQuerySet(models.QuerySet):
+    def thanking(self):
+        """Feedback that thanks its teller: five faces, or a note that thanks (tickets/shield.py) which is
+        neither held back nor rated 1 or 2 ("thanks for nothing")."""
+        return self.filter(Q(rating=5) | (Q(note_thanks=True, held_back=False) & ~Q(rating__in=[1, 2])))
+
+
 class Feedback(models.Model):
     """The back of the paper card: an optional rating and an optional note, at most one per ticket."""
 
     NOTE_MAX_LENGTH = 500
 
+    class Felt(models.TextChoices):
+        # The same bands as the dashboard's actual waits (stats.WAIT_BANDS), in order: perceived.py compares them.
+        UNDER_5 = "under_5_min", "Under 5 minutes"
+        FROM_5_TO_15 = "5_15_min", "5 to 15 minutes"
+        FROM_15_TO_30 = "15_30_min", "15 to 30 minutes"
+        OVER_30 = "over_30_min", "Over 30 minutes"
+
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="feedback")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField()
+    perceived_wait = models.CharField(
+        max_length=12, choices=Felt.choices, blank=True, help_text="How long the wait felt, if the customer said."
+    )
+    # The feedback shield (tickets/shield.py): a held-back note never reaches a teller; managers see it, marked.
+    held_back = models.BooleanField(default=False, help_text="Kept from the tellers: insulting words, or a manager's flag.")
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The manager who held the note back or let it through; empty when the word list decided.",
+    )
+    flagged_at = models.DateTimeField(null=True, blank=True)
+    note_thanks = models.BooleanField(default=False, help_text="The note thanks (the thanks word list).")
+
+    objects = FeedbackQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "feedback"
@@ -381,11 +414,46 @@ class Feedback(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
             ),
-            models.CheckConstraint(condition=Q(rating__isnull=False) | ~Q(note=""), name="feedback_not_empty"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=False) | ~Q(note="") | ~Q(perceived_wait=""), name="feedback_not_empty"
+            ),
         ]
 
     def __str__(self):
         return f"Feedback on {self.ticket}"
+
+
+class NoteWord(models.Model):
+    """A word or phrase of the feedback shield's lists (tickets/shield.py), edited by managers in the admin."""
+
+    class Kind(models.TextChoices):
+        INSULT = "insult", "insulting: held back from tellers"
+        THANKS = "thanks", "thanks: shown to the teller"
+
+    language = models.CharField(max_length=8, help_text="A language code: en, fil, pt, ...")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    word = models.CharField(
+        max_length=60, help_text="Matched as whole words, whatever the case and accents: 'thank you' matches 'Thank YOU!'"
+    )
+
+    class Meta:
+        ordering = ["kind", "language", "word"]
+        constraints = [models.UniqueConstraint(fields=["language", "kind", "word"], name="note_word_unique")]
+
+    def __str__(self):
+        return f"{self.word} ({self.language}, {self.kind})"
+
+
+class BreakDay(models.Model):
+    """A branch's breaks of one business day, as totals only: a teller's breaks are never listed, by design."""
+
+    branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    breaks = models.PositiveIntegerField(default=0)
+    seconds = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["branch", "day"], name="one_break_total_per_branch_day")]
 
 
 class StaffMembership(models.Model):

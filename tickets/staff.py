@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import actions, errors
+from . import actions, care, errors
 from .models import Counter, Service, staff_name
 from .permissions import branches_of, is_manager_of, is_staff_of
 from .state import branch_state
@@ -68,6 +68,9 @@ def console(request, counter_id):
         "now": now,
         "undoable": undoable,
         "undo_left": undoable and actions.UNDO_SECONDS - (now - undoable.at).total_seconds(),
+        # The thanks of whoever looks at this console: theirs alone, never a held-back note.
+        "thanks": care.thanks_today(request.user, branch, now),
+        "pause_offer": None if taken_by else care.pause_offer(counter, now),
     }
     return render(request, "tickets/staff_console.html", context)
 

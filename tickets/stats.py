@@ -369,5 +369,5 @@ def latest_notes(branch, first_day, last_day, *, rating=None, limit=100):
     feedback = in_range(Feedback.objects, branch, first_day, last_day, "ticket__").exclude(note="")
     if rating is not None:
         feedback = feedback.filter(rating=rating)
-    feedback = feedback.select_related("ticket__service", "ticket__counter", "ticket__finished_by")
+    feedback = feedback.select_related("ticket__service", "ticket__counter", "ticket__finished_by", "flagged_by")
     return feedback.order_by("-created_at", "-id")[:limit]

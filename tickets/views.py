@@ -130,7 +130,10 @@ def ticket_feedback(request, token):
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:
-            actions.record_feedback(ticket, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"])
+            actions.record_feedback(
+                ticket, rating=form.cleaned_data["rating"], note=form.cleaned_data["note"],
+                perceived_wait=form.cleaned_data["perceived_wait"],
+            )
         except errors.QueueError as refusal:
             # Shown as a message, not on the form: once feedback exists the form is no longer on the page.
             messages.error(request, str(refusal))

@@ -12,6 +12,7 @@
   var names = JSON.parse(document.getElementById("service-names").textContent);
   var queue = document.getElementById("console-queue");
   var transfer = document.getElementById("transfer-service");
+  var pauseOffer = document.getElementById("pause-offer");
 
   function nameOf(code) {
     return names[code] || code;
@@ -64,6 +65,12 @@
       F.since(root.querySelector('[data-slot="serving-since"]'), serving.called_at);
     }
     offerTransfers(serving);
+    // The pause offered after a long service stands while the counter is open with nobody at it; once it
+    // calls someone or stops, the moment has passed (the server offers it no more either: care.pause_offer).
+    if (pauseOffer && !(counter.status === "open" && !serving)) {
+      pauseOffer.remove();
+      pauseOffer = null;
+    }
     F.fill(root, "waiting-heading", F.say("waiting_for_counter", { n: waiting.length }));
     queue.replaceChildren.apply(queue, waiting.map(ticketRow));
   }

@@ -36,7 +36,7 @@ OVERFLOW = """() => {
 def dashboard(open_page, viewport):
     page = open_page(viewport)
     sign_in(page, "manager", "/b/main/stats/")
-    page.wait_for_function("document.documentElement.classList.contains('offline') === false && window.Frontline")
+    page.wait_for_function("() => document.documentElement.classList.contains('offline') === false && window.Frontline")
     return page
 
 
@@ -106,7 +106,7 @@ def test_a_queue_passing_its_target_is_an_alert_with_no_message_from_the_server(
     page = open_page(DESK)
     page.clock.install()
     sign_in(page, "manager", "/b/main/stats/")
-    page.wait_for_function("document.documentElement.classList.contains('offline') === false && window.Frontline")
+    page.wait_for_function("() => document.documentElement.classList.contains('offline') === false && window.Frontline")
     floor.take("A")
     expect(page.locator("#now-services tr").first).to_contain_text("1")
     expect(page.locator("#now-alerts li")).to_have_count(0)

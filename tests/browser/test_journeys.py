@@ -48,7 +48,7 @@ def test_display_follows_the_queue_and_the_tellers_calls(open_page, floor, count
     display = open_page(TV, "/b/main/display/")
     expect(waiting_count(display, "A")).to_have_text("0")
     # The script keeps the clock in the 24-hour look the server drew it in, whatever the browser's language.
-    display.wait_for_function("document.getElementById('clock').textContent.trim().length > 0")
+    display.wait_for_function("() => document.getElementById('clock').textContent.trim().length > 0")
     expect(display.locator("#clock")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     shot(display, "display-idle-tv")
     for _ in range(3):
@@ -211,7 +211,7 @@ def test_the_display_recovers_by_itself_when_the_server_restarts(open_page, serv
     display = open_page(TV, "/b/main/display/")
     expect(waiting_count(display, "A")).to_have_text("0")
     # The script keeps the clock in the 24-hour look the server drew it in, whatever the browser's language.
-    display.wait_for_function("document.getElementById('clock').textContent.trim().length > 0")
+    display.wait_for_function("() => document.getElementById('clock').textContent.trim().length > 0")
     expect(display.locator("#clock")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     display.evaluate("window.__sameDocument = true")
 

@@ -195,7 +195,7 @@ def printed_page(open_page, floor):
     # The page's own print() would race the test's printing to PDF ("Page is already being printed").
     page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
     page.goto(ticket["url"] + "print/")
-    page.wait_for_function("window.printed === 1")
+    page.wait_for_function("() => window.printed === 1")
     return page
 
 
@@ -239,7 +239,7 @@ def test_where_only_a_wide_face_is_installed_the_number_still_fits_the_roll(open
     page.clock.install()
     page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
     page.goto(ticket["url"] + "print/")
-    page.wait_for_function("window.printed === 1")
+    page.wait_for_function("() => window.printed === 1")
     page.emulate_media(media="print")
     paper = page.evaluate(PAPER)
     assert "DejaVu Sans" in page.locator(".paper-ticket .number").evaluate("node => getComputedStyle(node).fontFamily")

@@ -97,7 +97,7 @@ def follow_phone(open_page, ticket):
     events = heard(phone)
     phone.goto(ticket["url"])
     showing(phone.locator("#ticket-status"), ticket["number"])
-    phone.wait_for_function("document.documentElement.classList.contains('offline') === false && window.Frontline")
+    phone.wait_for_function("() => document.documentElement.classList.contains('offline') === false && window.Frontline")
     return phone, events, html_requests(phone)
 
 
@@ -126,7 +126,7 @@ def test_the_phone_shows_live_what_a_fresh_load_shows_from_waiting_to_served(ope
     assert phone.evaluate("window.__buzzes") == 1
 
     floor.counter(counter, "recall")
-    phone.wait_for_function("window.__buzzes === 2")  # a recall alerts again
+    phone.wait_for_function("() => window.__buzzes === 2")  # a recall alerts again
     same()
 
     floor.counter(counter, "transfer", {"service": "B"})
@@ -224,7 +224,7 @@ def test_the_console_shows_live_what_a_fresh_load_shows(open_page, floor, counte
     path = f"/staff/counters/{counter.pk}/"
     teller = open_page(TABLET)
     sign_in(teller, "teller", path)
-    teller.wait_for_function("document.documentElement.classList.contains('offline') === false && window.Frontline")
+    teller.wait_for_function("() => document.documentElement.classList.contains('offline') === false && window.Frontline")
     requests = html_requests(teller)
     queue = teller.locator(".console-queue")
 
@@ -267,7 +267,7 @@ def test_the_console_shows_live_what_a_fresh_load_shows(open_page, floor, counte
 def test_the_dashboards_now_part_shows_live_what_a_fresh_load_shows(open_page, floor, counter, counter2):
     manager = open_page(TABLET)
     sign_in(manager, "manager", "/b/main/stats/")
-    manager.wait_for_function("document.documentElement.classList.contains('offline') === false && window.Frontline")
+    manager.wait_for_function("() => document.documentElement.classList.contains('offline') === false && window.Frontline")
     requests = html_requests(manager)
     now = manager.locator("#now")
 

@@ -56,7 +56,7 @@ def status_of(floor, ticket):
 
 
 def live(page):
-    page.wait_for_function("document.documentElement.classList.contains('offline') === false && window.Frontline")
+    page.wait_for_function("() => document.documentElement.classList.contains('offline') === false && window.Frontline")
     return page
 
 

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from tickets import actions
+from tickets import actions, shield
 from tickets.models import Branch, Counter, Service, StaffMembership
 
 SERVICES = [
@@ -39,9 +39,12 @@ def make_demo(password):
             user, _ = User.objects.get_or_create(username=username)
             user.set_password(password)
             user.is_active = True
+            # The manager edits the feedback shield's word lists in the admin (admin.NoteWordAdmin).
+            user.is_staff = username == MANAGER
             user.save()
             role = StaffMembership.Role.MANAGER if username == MANAGER else StaffMembership.Role.TELLER
             StaffMembership.objects.update_or_create(user=user, branch=branch, defaults={"role": role})
+        shield.add_default_words()
     for counter in counters:
         if counter.status != Counter.Status.OPEN:
             actions.resume_counter(counter)
@@ -57,7 +60,7 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         branch = make_demo(password)
         self.stdout.write(self.style.SUCCESS(f"Branch '{branch.slug}' ({branch.name}, {branch.time_zone}) is ready."))
-        self.stdout.write(f"  manager:  {MANAGER} / {password}  (dashboard and counters)")
+        self.stdout.write(f"  manager:  {MANAGER} / {password}  (dashboard, counters, the note word lists in /admin/)")
         for username in TELLERS:
             self.stdout.write(f"  teller:   {username} / {password}")
         self.stdout.write("These are demo accounts with a known password: do not keep them on a real branch.")

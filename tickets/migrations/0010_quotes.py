@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0008_operation'),
+        ('tickets', '0009_care'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
