@@ -147,3 +147,16 @@ def test_dashboard_bad_dates_are_400_with_a_message(client, branch, manager, que
     response = client.get(f"/b/main/stats/?{query}")
     assert response.status_code == 400
     assert 'role="alert"' in response.content.decode()
+
+
+def test_the_console_lists_no_ticket_of_a_service_switched_off(branch, deposits, loans, counter2):
+    """What call-next refuses the console must not offer (found by tests/test_queue_model.py)."""
+    from tickets.staff import console_view
+    from tickets.state import branch_state
+
+    actions.issue_ticket(deposits)
+    actions.issue_ticket(loans)
+    loans.active = False
+    loans.save()
+    waiting = console_view(branch_state(branch), counter2.pk)["waiting"]
+    assert [row["number"] for row in waiting] == ["A001"]

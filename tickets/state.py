@@ -156,7 +156,8 @@ def counter_rows(branch, now):
                 "status": counter.status,
                 # Whether a teller is at it; who is said on staff pages only (tickets/staff.py).
                 "staffed": counter.teller_id is not None,
-                "services": [service.code for service in counter.services.all()],
+                # The services it calls: a service switched off is called by none (next_for_counter).
+                "services": [service.code for service in counter.services.all() if service.active],
                 "served_today": served_today.get(counter.pk, 0),
                 "serving": {
                     "number": ticket.number,
