@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "channels",
     "tickets",
     "displays",
+    "printing",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from printing.state import printer_states
+
 from . import alerts, charts, stats
 from .models import Branch, Counter, Ticket, Transfer, staff_name
 from .permissions import is_manager_of
@@ -101,6 +103,7 @@ def dashboard(request, slug):
         "first": first,
         "last": last,
         "error": error,
+        "printers": printer_states(branch, timezone.now()),
     }
     return render(request, "tickets/dashboard.html", context, status=400 if error else 200)
 
