@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from .models import Kiosk
+from .printer import print_test
 
 
 @admin.register(Kiosk)
@@ -22,6 +23,20 @@ class KioskAdmin(admin.ModelAdmin):
         ("How the printer last did", {"fields": ["last_printed_at", "last_failed_at", "last_failure"]}),
     ]
     readonly_fields = ["page", "last_printed_at", "last_failed_at", "last_failure"]
+    actions = ["print_test_page"]
+
+    @admin.action(description="Print a test page on the selected kiosks' printers")
+    def print_test_page(self, request, kiosks):
+        for kiosk in kiosks.select_related("branch"):
+            if not kiosk.prints_itself:
+                self.message_user(request, f"{kiosk.name}: prints through its browser; open its page to test it.",
+                                  messages.WARNING)
+                continue
+            failure = print_test(kiosk, request.build_absolute_uri(kiosk.get_absolute_url()))
+            if failure:
+                self.message_user(request, f"{kiosk.name}: the test page did not print: {failure}", messages.ERROR)
+            else:
+                self.message_user(request, f"{kiosk.name}: the test page went to {kiosk.address}.", messages.SUCCESS)
 
     @admin.display(description="Kiosk page")
     def page(self, kiosk):

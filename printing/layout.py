@@ -60,6 +60,26 @@ def lay_out(printer, context, paper_width):
     printer.cut()
 
 
+def job_for_test_page(kiosk, kiosk_url, now):
+    """A short page that proves the printer, its roll and its cutter work: what an administrator prints
+    from the admin after setting a kiosk up. Its QR code is the kiosk's own page."""
+    printer = Dummy()
+    columns = COLUMNS[kiosk.paper_width]
+    printer.hw("INIT")
+    printer.set(align="center", bold=True)
+    _lines(printer, kiosk.branch.name, columns)
+    printer.set(double_width=True, double_height=True, bold=True)
+    printer.textln("TEST")
+    printer.set(normal_textsize=True, bold=False)
+    _lines(printer, f"{kiosk.name}: {kiosk.address}, {kiosk.paper_width} mm", columns)
+    printer.textln("-" * columns)  # the roll's full width: a shorter line means a wrong paper width
+    printer.qr(kiosk_url, native=True, size=QR_DOTS[kiosk.paper_width], ec=QR_ECLEVEL_M)
+    printer.ln()
+    printer.textln(dateformat.format(now.astimezone(kiosk.branch.zone), TIME_FORMAT))
+    printer.cut()
+    return printer.output
+
+
 def _lines(printer, text, columns):
     """``text`` broken between words to fit the roll, each line printed."""
     for line in textwrap.wrap(text, columns) or [""]:

@@ -15,7 +15,7 @@ from escpos.constants import RT_MASK_NOPAPER, RT_MASK_ONLINE, RT_STATUS_ONLINE, 
 from escpos.exceptions import DeviceNotFoundError
 from escpos.printer import Network, Usb
 
-from .layout import ticket_job
+from .layout import job_for_test_page, ticket_job
 from .models import Kiosk
 
 logger = logging.getLogger(__name__)
@@ -37,16 +37,29 @@ def print_ticket(kiosk, context):
     """Print the ticket of ``context`` (tickets.views.print_context) on the kiosk's printer, and keep how it
     went. True if the printer took it; False, logged and kept on the kiosk, if not. Never raises."""
     ticket = context["ticket"]
+    failure = _print(kiosk, lambda: ticket_job(context, kiosk.paper_width))
+    if failure:
+        logger.warning("printer failed kiosk=%s ticket=%s: %s", kiosk.pk, ticket.number, failure)
+    else:
+        logger.info("printed kiosk=%s ticket=%s", kiosk.pk, ticket.number)
+    return failure is None
+
+
+def print_test(kiosk, kiosk_url):
+    """Print the admin's test page (layout.job_for_test_page): None if it printed, else why not."""
+    return _print(kiosk, lambda: job_for_test_page(kiosk, kiosk_url, timezone.now()))
+
+
+def _print(kiosk, make_job):
+    """Lay out a job, send it, and keep how it went on the kiosk: None if it printed, else why not."""
     try:
-        send(kiosk, ticket_job(context, kiosk.paper_width))
+        send(kiosk, make_job())
     except Exception as error:  # whatever the printer or its driver does, the ticket already exists
-        reason = str(error) if isinstance(error, PrinterFailed) else f"unexpected error: {error!r}"
-        logger.warning("printer failed kiosk=%s ticket=%s: %s", kiosk.pk, ticket.number, reason)
-        kiosk.record_print(timezone.now(), failure=reason)
-        return False
-    logger.info("printed kiosk=%s ticket=%s", kiosk.pk, ticket.number)
+        failure = str(error) if isinstance(error, PrinterFailed) else f"unexpected error: {error!r}"
+        kiosk.record_print(timezone.now(), failure=failure)
+        return failure
     kiosk.record_print(timezone.now())
-    return True
+    return None
 
 
 def send(kiosk, job):

@@ -248,3 +248,25 @@ def test_a_refused_choice_prints_nothing_and_issues_nothing(client, kiosk, depos
         assert fake.jobs == []
     assert response.status_code == 400
     assert not Ticket.objects.exists()
+
+
+def test_the_confirmations_address_keeps_the_token_out_of_the_logs(client, kiosk, deposits):
+    from queuesite.logs import hide_tokens
+
+    networked(kiosk, closed_port())
+    confirmation = take(client)["Location"]
+    assert hide_tokens(f"GET {confirmation} 200") == "GET /t/…/kiosk/entrance/?printer=failed 200"
+
+
+def test_a_fault_of_our_own_while_printing_still_leaves_the_ticket_and_the_fallback(client, kiosk, deposits, monkeypatch):
+    def broken(context, width):
+        raise RuntimeError("no such font")
+
+    monkeypatch.setattr(printer, "ticket_job", broken)
+    with FakePrinter() as fake:
+        networked(kiosk, fake.port)
+        response = take(client)
+    assert response["Location"].endswith("?printer=failed")
+    assert Ticket.objects.get().status == Ticket.Status.WAITING
+    kiosk.refresh_from_db()
+    assert "unexpected error" in kiosk.last_failure and "no such font" in kiosk.last_failure

@@ -113,3 +113,25 @@ def test_a_branch_whose_kiosks_print_through_their_browsers_shows_no_printers(cl
     client.force_login(manager)
     page = client.get("/b/main/stats/").content.decode()
     assert 'id="printers"' not in page
+
+
+def test_the_admin_prints_a_test_page_and_says_how_it_went(client, superuser, kiosk, branch):
+    from .escpos import decode
+
+    refusing = Kiosk.objects.create(branch=branch, name="Door", slug="door", printer="network",
+                                    host="127.0.0.1", port=closed_port())
+    client.force_login(superuser)
+    with FakePrinter() as fake:
+        networked(kiosk, fake.port)
+        response = client.post("/admin/printing/kiosk/", {
+            "action": "print_test_page", "_selected_action": [kiosk.pk, refusing.pk],
+        }, follow=True)
+        paper = decode(fake.wait_for_job())
+    said = [str(message) for message in response.context["messages"]]
+    assert f"Entrance: the test page went to 127.0.0.1:{kiosk.port}." in said
+    assert any(m.startswith("Door: the test page did not print: no connection") for m in said)
+    assert "TEST" in paper.text and paper.kinds()[-1] == "cut"
+    assert paper.qr_codes == ["http://testserver/b/main/kiosk/entrance/"]
+    assert "-" * 48 in paper.text
+    refusing.refresh_from_db()
+    assert refusing.printer_failing

@@ -5,6 +5,7 @@ ticket on their phone, with the QR code on screen, and the ticket exists."""
 import re
 import socket
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -19,6 +20,7 @@ from .conftest import shot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PORTRAIT = {"width": 1080, "height": 1920}
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 # Printing is never slower than this for the customer: the printer's deadline and the page.
 FALLBACK_WITHIN = 2.0
 
@@ -91,3 +93,15 @@ def test_after_the_fallback_the_kiosk_is_ready_for_the_next_customer(open_page, 
     kiosk.clock.run_for(20_000)
     kiosk.wait_for_url("**/b/main/kiosk/entrance/")
     expect(kiosk.get_by_role("button", name=re.compile("Deposits"))).to_contain_text("1 waiting")
+
+
+def test_the_fallback_screen_meets_wcag_aa(open_page, branch, deposits):
+    networked_kiosk(branch, refusing_port())
+    kiosk = opened_kiosk(open_page)
+    kiosk.get_by_role("button", name=re.compile("Deposits")).click()
+    expect(kiosk.get_by_role("alert")).to_be_visible()
+    kiosk.add_script_tag(path=str(AXE))
+    results = kiosk.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    assert [violation["id"] for violation in results["violations"]] == []
