@@ -93,7 +93,7 @@ def test_a_printer_that_refuses_leaves_a_valid_ticket_and_the_kiosk_shows_the_qr
     networked(kiosk, closed_port())
     started = time.monotonic()
     response = take(client)
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < printer.DEADLINE
     ticket = Ticket.objects.get()
     assert ticket.status == Ticket.Status.WAITING
     assert response["Location"] == f"/t/{ticket.token}/kiosk/entrance/?printer=failed"

@@ -105,3 +105,22 @@ def test_the_fallback_screen_meets_wcag_aa(open_page, branch, deposits):
         "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     assert [violation["id"] for violation in results["violations"]] == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 768, "height": 1024}, {"width": 1440, "height": 900}],
+                         ids=["tablet", "desk"])
+def test_the_manager_sees_the_failing_printer_on_a_dashboard_that_still_fits(open_page, branch, deposits, viewport):
+    from .conftest import sign_in
+    from .test_dashboard_screens import OVERFLOW
+
+    networked_kiosk(branch, refusing_port())
+    kiosk = opened_kiosk(open_page)
+    kiosk.get_by_role("button", name=re.compile("Deposits")).click()
+    expect(kiosk.get_by_role("alert")).to_be_visible()
+    page = open_page(viewport)
+    sign_in(page, "manager", "/b/main/stats/")
+    printers = page.get_by_role("region", name="Kiosk printers")
+    expect(printers).to_contain_text("Not printing")
+    expect(printers).to_contain_text("connection refused")
+    assert page.evaluate(OVERFLOW) == {"page": 0, "tables": []}
+    printers.screenshot(path=f"screenshots/dashboard-printers-{viewport['width']}.png")
