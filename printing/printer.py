@@ -56,10 +56,13 @@ def _print(kiosk, make_job):
         send(kiosk, make_job())
     except Exception as error:  # whatever the printer or its driver does, the ticket already exists
         failure = str(error) if isinstance(error, PrinterFailed) else f"unexpected error: {error!r}"
+    else:
+        failure = None
+    try:
         kiosk.record_print(timezone.now(), failure=failure)
-        return failure
-    kiosk.record_print(timezone.now())
-    return None
+    except Exception:  # the dashboard misses one outcome; the customer still gets their answer
+        logger.exception("printer state not kept kiosk=%s", kiosk.pk)
+    return failure
 
 
 def send(kiosk, job):
@@ -72,7 +75,7 @@ def send(kiosk, job):
         try:
             printer._raw(job)  # the library's way to send a job made on its Dummy printer
         except Exception as error:
-            raise PrinterFailed(f"the ticket could not be sent to {kiosk.address}: {_cause(error)}") from error
+            raise PrinterFailed(f"{kiosk.address} stopped taking the job: {_cause(error)}") from error
     finally:
         printer.close()
 

@@ -270,3 +270,14 @@ def test_a_fault_of_our_own_while_printing_still_leaves_the_ticket_and_the_fallb
     assert Ticket.objects.get().status == Ticket.Status.WAITING
     kiosk.refresh_from_db()
     assert "unexpected error" in kiosk.last_failure and "no such font" in kiosk.last_failure
+
+
+def test_a_database_that_cannot_keep_the_printers_state_still_answers_the_customer(client, kiosk, deposits, monkeypatch):
+    def unkept(self, now, failure=None):
+        raise RuntimeError("database went away")
+
+    networked(kiosk, closed_port())
+    monkeypatch.setattr(Kiosk, "record_print", unkept)
+    response = take(client)
+    assert response["Location"].endswith("?printer=failed")
+    assert Ticket.objects.count() == 1
