@@ -16,6 +16,8 @@ from .escpos import FakePrinter, decode
 from .qrcodes import encodes
 
 KIOSK = "/b/main/kiosk/entrance/"
+# The promise: whatever the printer does, the kiosk answers the tap within 2 s (printer.DEADLINE is 1.5).
+KIOSK_ANSWERS_WITHIN = 2.0
 
 
 def networked(kiosk, port, host="127.0.0.1", width=80):
@@ -93,7 +95,7 @@ def test_a_printer_that_refuses_leaves_a_valid_ticket_and_the_kiosk_shows_the_qr
     networked(kiosk, closed_port())
     started = time.monotonic()
     response = take(client)
-    assert time.monotonic() - started < printer.DEADLINE
+    assert time.monotonic() - started < KIOSK_ANSWERS_WITHIN
     ticket = Ticket.objects.get()
     assert ticket.status == Ticket.Status.WAITING
     assert response["Location"] == f"/t/{ticket.token}/kiosk/entrance/?printer=failed"
@@ -139,7 +141,7 @@ def test_a_printer_that_does_not_answer_status_questions_still_prints_and_soon(c
     assert "A001" in paper.text
     # Asked once, given up on after STATUS_TIMEOUT, and not asked again.
     assert paper.kinds().count("status") == 1
-    assert elapsed < printer.DEADLINE
+    assert elapsed < KIOSK_ANSWERS_WITHIN
 
 
 def test_a_printer_that_never_answers_the_connection_fails_within_the_deadline(client, kiosk, deposits):
@@ -148,12 +150,16 @@ def test_a_printer_that_never_answers_the_connection_fails_within_the_deadline(c
     full = socket.create_server(("127.0.0.1", 0), backlog=0)
     waiting = []
     try:
-        for _ in range(8):
+        # Connections that nobody accepts, until one more gets no answer at all: the queue is full.
+        while True:
             attempt = socket.socket()
-            attempt.setblocking(False)
-            attempt.connect_ex(full.getsockname())
+            attempt.settimeout(0.3)
             waiting.append(attempt)
-        time.sleep(0.1)
+            try:
+                attempt.connect(full.getsockname())
+            except TimeoutError:
+                break
+            assert len(waiting) < 20, "the listener kept accepting"
         networked(kiosk, full.getsockname()[1])
         started = time.monotonic()
         response = take(client)
@@ -163,7 +169,7 @@ def test_a_printer_that_never_answers_the_connection_fails_within_the_deadline(c
             attempt.close()
         full.close()
     assert response["Location"].endswith("?printer=failed")
-    assert elapsed < printer.DEADLINE + 0.3
+    assert elapsed < KIOSK_ANSWERS_WITHIN
     kiosk.refresh_from_db()
     assert "no answer in time" in kiosk.last_failure
     assert Ticket.objects.count() == 1
