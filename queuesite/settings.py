@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ninja",
     "tickets",
     "displays",
+    "printing",
 ]
 
 MIDDLEWARE = [

@@ -117,3 +117,11 @@ def superuser(db):
 def api_key(teller):
     """A raw API key that acts as the teller."""
     return ApiToken.objects.create_token(teller, "integration")[1]
+
+
+@pytest.fixture
+def kiosk(branch):
+    """The branch's entrance kiosk, printing through its browser until a test gives it a printer."""
+    from printing.models import Kiosk
+
+    return Kiosk.objects.create(branch=branch, name="Entrance", slug="entrance")

@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from printing.state import printer_states
+
 from . import actions, alerts, care, charts, errors, perceived, predictors, stats
 from .models import Branch, Counter, Feedback, Ticket, Transfer, staff_name
 from .permissions import is_manager_of
@@ -108,6 +110,7 @@ def dashboard(request, slug):
         "first": first,
         "last": last,
         "error": error,
+        "printers": printer_states(branch, timezone.now()),
     }
     return render(request, "tickets/dashboard.html", context, status=400 if error else 200)
 

@@ -20,8 +20,10 @@ def index(request):
     return render(request, "tickets/index.html", {"branches": Branch.objects.all()})
 
 
-def _take_ticket(request, branch, template, next_page):
-    """The kiosk and the phone kiosk: choose a service, take its next number."""
+def _take_ticket(request, branch, template, next_page, then=None):
+    """The kiosk and the phone kiosk: choose a service, take its next number.
+
+    ``then(ticket)``, if given, answers once the ticket is taken, instead of the redirect to ``next_page``."""
     form = TicketForm(branch, request.POST or None)
     if request.method == "POST" and not allow_ticket(request):
         form.add_error(None, "Too many tickets from this kiosk in the last minute: please wait a moment.")
@@ -33,13 +35,19 @@ def _take_ticket(request, branch, template, next_page):
         except errors.QueueError as refusal:
             form.add_error(None, str(refusal))
         else:
-            return redirect(next_page, token=ticket.token)
+            return then(ticket) if then else redirect(next_page, token=ticket.token)
     context = {"branch": branch, "state": branch_state(branch), "form": form}
     return render(request, template, context, status=400 if form.errors else 200)
 
 
 def kiosk(request, slug):
     return _take_ticket(request, get_object_or_404(Branch, slug=slug), "tickets/kiosk.html", "ticket-print")
+
+
+def take_ticket_at_kiosk(request, branch, then):
+    """The kiosk's page for a kiosk of printing/: the same page and rules, then ``then(ticket)`` answers
+    (it prints the ticket on the kiosk's own printer, once the ticket is committed)."""
+    return _take_ticket(request, branch, "tickets/kiosk.html", None, then)
 
 
 def join(request, slug):
@@ -62,10 +70,17 @@ def _ticket_context(request, ticket):
 KIOSK_RETURN_SECONDS = 10
 
 
+def print_context(request, ticket, kiosk_url):
+    """What the printed ticket says (print.html): the browser's print page and a kiosk's own thermal printer
+    (printing/layout.py) print the same ticket from it."""
+    context = _ticket_context(request, ticket)
+    context.update(kiosk_url=kiosk_url, return_after=KIOSK_RETURN_SECONDS)
+    return context
+
+
 def ticket_print(request, token):
     ticket = _holder_ticket(token)
-    context = _ticket_context(request, ticket)
-    context.update(kiosk_url=f"/b/{ticket.branch.slug}/kiosk/", return_after=KIOSK_RETURN_SECONDS)
+    context = print_context(request, ticket, f"/b/{ticket.branch.slug}/kiosk/")
     return render(request, "tickets/print.html", context)
 
 

@@ -63,6 +63,8 @@ WORDS = {
     "kiosk_next": "You are next",
     "kiosk_no_paper": "No ticket? Scan to follow on your phone",
     "kiosk_done": "Done",
+    "kiosk_printer_failed": "The printer is not working: take your ticket on your phone instead",
+    "kiosk_scan_instead": "Scan this code: your ticket opens on your phone, and your place is kept",
     "ticket_people_ahead": "People ahead",
     "ticket_estimated_wait": "Estimated wait",
     "ticket_watch": "Watch the screen or follow on your phone",

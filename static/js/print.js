@@ -26,6 +26,8 @@
     // replace, not assign: the kiosk's history never leads back to a ticket (and a second print).
     window.location.replace(issued.dataset.returnUrl);
   }, Number(issued.dataset.returnAfter) * 1000);
+  // A kiosk with a thermal printer of its own has printed already (printing/): no dialog then.
+  if (issued.dataset.print !== "browser") return;
   // After the confirmation is painted: in some browsers print() blocks the page until the job is spooled.
   window.requestAnimationFrame(function () { setTimeout(function () { window.print(); }, 100); });
 })();

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("b/<slug:slug>/kiosk/<slug:kiosk>/", views.kiosk, name="kiosk-at"),
+    # Under /t/<token>/, so the log filter hides the token as it does for every ticket's address.
+    path("t/<token:token>/kiosk/<slug:kiosk>/", views.kiosk_ticket, name="kiosk-ticket"),
+]
