@@ -49,6 +49,8 @@ def test_the_range_is_made_from_the_recorded_errors():
     assert predictors.wait_range(600, grade.errors) == [540, 840]  # "9-14 min"
     # A short quote's error is measured against 5 minutes: 2 minutes told is 1-4 minutes, not 1.8-2.8.
     assert predictors.wait_range(120, grade.errors) == [60, 240]
+    # Nobody to wait for is "under 1 min": the phone apologises only once a minute has passed.
+    assert predictors.wait_range(0, grade.errors) == [0, 60]
     assert grade.graded == 30 and grade.median_abs_error == 90
     assert grade.within == 1.0 and grade.under == 0.0
 

@@ -133,7 +133,7 @@ def wait_range(seconds, errors):
     if seconds is None:
         return None
     if seconds == 0:
-        return [0, 0]
+        return [0, 60]  # "under 1 min": an idle counter calls at once, and a minute is the least a person hears
     scale = max(seconds, ERROR_SCALE_FLOOR)
     low = max(0, math.floor((seconds + errors[0] * scale) / 60)) * 60
     high = max(low + 60, math.ceil((seconds + errors[1] * scale) / 60) * 60)
