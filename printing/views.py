@@ -8,7 +8,9 @@ expect: their paper, or, when the printer failed, the QR code to take the ticket
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from tickets import views
+from django.utils import translation
+
+from tickets import languages, views
 from tickets.models import Ticket
 
 from .models import Kiosk
@@ -34,6 +36,11 @@ def kiosk_ticket(request, token, kiosk):
     """After the tap: the number, full screen, and what the printer did (or the browser's print dialog)."""
     ticket = get_object_or_404(Ticket.objects.select_related("branch", "service", "counter"), token=token)
     kiosk = get_object_or_404(Kiosk, branch=ticket.branch, slug=kiosk)
+    with translation.override(languages.of_ticket(ticket)):
+        return _confirmation(request, ticket, kiosk)
+
+
+def _confirmation(request, ticket, kiosk):
     context = views.print_context(request, ticket, kiosk.get_absolute_url())
     if kiosk.prints_itself:
         # Said by the redirect that printed it: a reload of this page never prints again.

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -77,6 +78,8 @@ MIDDLEWARE = [
     "queuesite.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Staff pages in the browser's (or the chosen) language; customers' pages choose their own (tickets/languages.py).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,6 +100,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "displays.release.release",
@@ -169,7 +173,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The languages Frontline speaks (README, "Languages"). A branch offers some of them to its customers
+# (Branch.languages); staff pages follow the browser's choice or the language picked in the top bar.
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fil", "Filipino"),
+    ("zh-hant", "Traditional Chinese"),
+    ("pt", "Portuguese"),
+    # Right-to-left, carried as the proof that every screen lays out in both directions (a partial catalog).
+    ("ar", "Arabic"),
+]
+LANG_INFO.setdefault("fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"})
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django knows no Filipino of its own: its name, direction, and our formats for its dates and numbers.
+FORMAT_MODULE_PATH = ["queuesite.formats"]
 # Stored times are UTC; each branch's business day is computed in its own zone (Branch.business_day).
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -28,6 +28,7 @@ urlpatterns = [
     path("t/<token:token>/print/", views.ticket_print, name="ticket-print"),
     path("t/<token:token>/cancel/", views.ticket_cancel, name="ticket-cancel"),
     path("t/<token:token>/feedback/", views.ticket_feedback, name="ticket-feedback"),
+    path("t/<token:token>/language/", views.ticket_language, name="ticket-language"),
     path("", include("printing.urls")),  # a kiosk's own address and confirmation (printing/urls.py)
     path("staff/", staff.choose_counter, name="staff"),
     path("staff/counters/<int:counter_id>/", staff.console, name="staff-console"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: a member of staff's own language
     path("api/v1/", api.urls),
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]

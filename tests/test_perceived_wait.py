@@ -37,7 +37,7 @@ def test_the_phone_asks_how_long_the_wait_felt_with_a_few_choices(client, deposi
     page = client.get(f"/t/{ticket.token}/").content.decode()
     assert "How long did your wait feel? (optional)" in page
     for choice in FELT:
-        assert f'value="{choice.value}"' in page and choice.label in page
+        assert f'value="{choice.value}"' in page and str(choice.label) in page
 
 
 def test_the_answer_is_kept_with_the_feedback_and_may_be_the_only_answer(client, deposits, counter):

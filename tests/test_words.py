@@ -35,7 +35,16 @@ def test_the_queue_moved_by_the_calls_of_the_last_ten_minutes():
 def test_every_page_gives_its_scripts_the_same_vocabulary(client, branch):
     page = client.get("/b/main/display/").content.decode()
     given = re.search(r'<script id="words" type="application/json">(.*?)</script>', page).group(1)
-    assert json.loads(given) == words.WORDS
+    assert json.loads(given) == json.loads(json.dumps(words.words_for(["en"]), default=str))
+    assert json.loads(given)["en"]["now_calling"] == "Now calling"
+
+
+def test_a_phrase_with_a_count_gives_the_script_each_form_and_which_count_takes_it():
+    told = words.WORDS["behind"].for_script()
+    # The forms as the counts meet them: English says "0 people", "1 person", "2 people".
+    assert told["forms"] == ["{n} people behind you", "{n} person behind you"]
+    assert told["of"][:3] == "010" and len(told["of"]) == words.Plural.TOLD
+    assert words.behind(1) == "1 person behind you" and words.behind(2) == "2 people behind you"
 
 
 def test_a_waiting_ticket_is_marked_transferred_before_priority():

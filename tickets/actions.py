@@ -13,6 +13,7 @@ import logging
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import errors, predictors, shield
 from .models import BreakDay, Counter, Feedback, Operation, Service, Ticket, TicketSequence, Transfer
@@ -86,13 +87,14 @@ def _next_number(service, day):
         return cursor.fetchone()[0]
 
 
-def issue_ticket(service, *, priority=False, now=None):
-    """Give the next number of ``service`` for the branch's business day; priority tickets go ahead of the rest."""
+def issue_ticket(service, *, priority=False, language="", now=None):
+    """Give the next number of ``service`` for the branch's business day; priority tickets go ahead of the rest.
+    ``language``: the one the customer chose (tickets/languages.py), kept for their paper, page and texts."""
     now = now or timezone.now()
     with transaction.atomic():
         service = Service.objects.select_related("branch").get(pk=service.pk)
         if not service.active:
-            raise errors.ServiceUnavailable(f"{service.name} is not taking tickets now.")
+            raise errors.ServiceUnavailable(gettext("%(service)s is not taking tickets now.") % {"service": service.name})
         branch = service.branch
         day = branch.business_day(now)
         number = _next_number(service, day)
@@ -112,6 +114,7 @@ def issue_ticket(service, *, priority=False, now=None):
             day=day,
             token=Ticket.new_token(),
             priority=priority,
+            language=language,
             lane=lane,
             issued_at=now,
             queued_at=now,
@@ -260,9 +263,11 @@ def transfer(counter, to_service, *, by=None, now=None):
     with transaction.atomic():
         counter, ticket = _lock_counter_with_ticket(counter)
         if to_service.branch_id != counter.branch_id or not to_service.active:
-            raise errors.InvalidTransfer(f"{to_service.name} is not open for transfers in this branch.")
+            raise errors.InvalidTransfer(
+                gettext("%(service)s is not open for transfers in this branch.") % {"service": to_service.name})
         if to_service.pk == ticket.service_id:
-            raise errors.InvalidTransfer(f"{ticket.number} is already in {to_service.name}.")
+            raise errors.InvalidTransfer(
+                gettext("%(ticket)s is already in %(service)s.") % {"ticket": ticket.number, "service": to_service.name})
         Transfer.objects.create(
             ticket=ticket,
             from_service_id=ticket.service_id,
@@ -280,6 +285,14 @@ def transfer(counter, to_service, *, by=None, now=None):
         ticket.save(update_fields=["status", "service", "lane", "queued_at", "counter"])
         _announce("transferred", counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
+
+
+def choose_language(ticket, language):
+    """The ticket's page, and what it is sent, in ``language`` from now on: one its branch offers."""
+    if language not in ticket.branch.language_codes:
+        raise errors.LanguageNotOffered(ticket.branch)
+    Ticket.objects.filter(pk=ticket.pk).update(language=language)
+    ticket.language = language
 
 
 def cancel(ticket, *, now=None):

@@ -1,4 +1,9 @@
-"""Every refusal of a queue operation, under one base, each with a message a teller or customer can read."""
+"""Every refusal of a queue operation, under one base, each with a message a teller or customer can read.
+
+Each message is said in the language active when it is raised: the asking page's.
+"""
+
+from django.utils.translation import gettext
 
 
 class QueueError(Exception):
@@ -7,21 +12,24 @@ class QueueError(Exception):
 
 class QueueEmpty(QueueError):
     def __init__(self, counter):
-        super().__init__(f"Nobody is waiting for the services of counter {counter.name}.")
+        super().__init__(gettext("Nobody is waiting for the services of counter %(counter)s.") % {"counter": counter.name})
 
 
 class CounterNotOpen(QueueError):
     def __init__(self, counter):
         # The words of the console's own button: "Resume" a paused counter, "Open counter" a closed one.
-        verb = "resume it" if counter.status == counter.Status.PAUSED else "open it"
-        super().__init__(f"Counter {counter.name} is {counter.status}: {verb} before calling.")
+        if counter.status == counter.Status.PAUSED:
+            message = gettext("Counter %(counter)s is paused: resume it before calling.")
+        else:
+            message = gettext("Counter %(counter)s is closed: open it before calling.")
+        super().__init__(message % {"counter": counter.name})
 
 
 class CounterBusy(QueueError):
     def __init__(self, counter, ticket):
-        super().__init__(
-            f"Counter {counter.name} is still serving {ticket.number}: mark it served, no-show or transfer it first."
-        )
+        super().__init__(gettext(
+            "Counter %(counter)s is still serving %(ticket)s: mark it served, no-show or transfer it first."
+        ) % {"counter": counter.name, "ticket": ticket.number})
 
 
 class CounterStaffed(QueueError):
@@ -31,17 +39,19 @@ class CounterStaffed(QueueError):
         from .models import staff_name
 
         self.teller = counter.teller
-        super().__init__(f"{staff_name(counter.teller)} is at counter {counter.name}: take over to work there.")
+        super().__init__(gettext("%(teller)s is at counter %(counter)s: take over to work there.") % {
+            "teller": staff_name(counter.teller), "counter": counter.name})
 
 
 class NoTicketAtCounter(QueueError):
     def __init__(self, counter):
-        super().__init__(f"Counter {counter.name} has no called ticket.")
+        super().__init__(gettext("Counter %(counter)s has no called ticket.") % {"counter": counter.name})
 
 
 class InvalidTransition(QueueError):
     def __init__(self, ticket, action):
-        super().__init__(f"Ticket {ticket.number} is {ticket.get_status_display()} and cannot be {action}.")
+        super().__init__(gettext("Ticket %(ticket)s is %(status)s and cannot be %(action)s.") % {
+            "ticket": ticket.number, "status": ticket.get_status_display(), "action": action})
 
 
 class ServiceUnavailable(QueueError):
@@ -58,19 +68,26 @@ class InvalidFeedback(QueueError):
 
 class FeedbackTooEarly(QueueError):
     def __init__(self, ticket):
-        super().__init__(
-            f"Ticket {ticket.number} is {ticket.get_status_display()}: feedback opens when the visit is over."
-        )
+        super().__init__(gettext("Ticket %(ticket)s is %(status)s: feedback opens when the visit is over.") % {
+            "ticket": ticket.number, "status": ticket.get_status_display()})
 
 
 class FeedbackAlreadyGiven(QueueError):
     def __init__(self, ticket):
-        super().__init__(f"Ticket {ticket.number} already has feedback; thank you.")
+        super().__init__(gettext("Ticket %(ticket)s already has feedback; thank you.") % {"ticket": ticket.number})
 
 
 class NothingToUndo(QueueError):
     def __init__(self, counter, seconds):
-        super().__init__(
-            f"Nothing to undo at counter {counter.name}: call next, no-show and close can be taken back for "
-            f"{seconds} seconds, while nothing else has happened at the counter."
-        )
+        super().__init__(gettext(
+            "Nothing to undo at counter %(counter)s: call next, no-show and close can be taken back for "
+            "%(seconds)s seconds, while nothing else has happened at the counter."
+        ) % {"counter": counter.name, "seconds": seconds})
+
+
+class LanguageNotOffered(QueueError):
+    def __init__(self, branch):
+        from . import languages
+
+        super().__init__(gettext("%(branch)s offers %(languages)s.") % {
+            "branch": branch.name, "languages": ", ".join(languages.name(code) for code in branch.language_codes)})

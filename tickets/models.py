@@ -14,6 +14,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_languages(value):
+    """A branch's languages: codes of settings.LANGUAGES, comma-separated, each once, the default first."""
+    codes = [code.strip() for code in value.split(",")]
+    known = dict(settings.LANGUAGES)
+    unknown = [code for code in codes if code not in known]
+    if unknown or not codes:
+        raise ValidationError(
+            f"{', '.join(unknown) or 'Nothing'} is not a language Frontline speaks: choose from {', '.join(known)}."
+        )
+    if len(set(codes)) != len(codes):
+        raise ValidationError("Each language once.")
 
 
 def validate_time_zone(value):
@@ -28,6 +42,16 @@ class Branch(models.Model):
     speak_calls = models.BooleanField(
         default=True, help_text="The lobby display also speaks each call aloud."
     )
+    languages = models.CharField(
+        max_length=60, default="en", validators=[validate_languages],
+        help_text="The languages offered to customers, comma-separated, the default first, in the order the "
+        "lobby display shows and speaks them: for example 'pt,en'. Codes: en, fil, zh-hant, pt, ar.",
+    )
+    speak_digits_as_words = models.BooleanField(
+        default=False,
+        help_text="The spoken call says each digit as a word of the language (A sero sero pito) instead of "
+        "leaving the digits to the voice (A 0 0 7).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -39,6 +63,15 @@ class Branch(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def language_codes(self):
+        """The languages offered, the default first (Branch.languages)."""
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    @property
+    def default_language(self):
+        return self.language_codes[0]
 
     def business_day(self, moment):
         """The branch-local date of a UTC moment: numbering and statistics follow the branch's own midnight."""
@@ -195,11 +228,11 @@ class Ticket(models.Model):
     """One visit, from the moment the customer takes a number to the moment it is closed."""
 
     class Status(models.TextChoices):
-        WAITING = "waiting"
-        CALLED = "called"
-        SERVED = "served"
-        NO_SHOW = "no_show", "no-show"
-        CANCELLED = "cancelled"
+        WAITING = "waiting", _("Waiting")
+        CALLED = "called", _("Called")
+        SERVED = "served", _("Served")
+        NO_SHOW = "no_show", _("no-show")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Lane(models.IntegerChoices):
         # Lower lanes are called first. A transferred customer has already waited once, so goes first.
@@ -219,6 +252,8 @@ class Ticket(models.Model):
     day = models.DateField(help_text="The branch-local business day the ticket was issued on.")
     token = models.CharField(max_length=32, unique=True, editable=False)
     priority = models.BooleanField(default=False)
+    # Chosen at the kiosk or on the phone: the printed ticket, the phone page and its texts speak it.
+    language = models.CharField(max_length=8, blank=True, default="")
     lane = models.PositiveSmallIntegerField(choices=Lane.choices, default=Lane.NORMAL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
 
@@ -385,10 +420,10 @@ class Feedback(models.Model):
 
     class Felt(models.TextChoices):
         # The same bands as the dashboard's actual waits (stats.WAIT_BANDS), in order: perceived.py compares them.
-        UNDER_5 = "under_5_min", "Under 5 minutes"
-        FROM_5_TO_15 = "5_15_min", "5 to 15 minutes"
-        FROM_15_TO_30 = "15_30_min", "15 to 30 minutes"
-        OVER_30 = "over_30_min", "Over 30 minutes"
+        UNDER_5 = "under_5_min", _("Under 5 minutes")
+        FROM_5_TO_15 = "5_15_min", _("5 to 15 minutes")
+        FROM_15_TO_30 = "15_30_min", _("15 to 30 minutes")
+        OVER_30 = "over_30_min", _("Over 30 minutes")
 
     ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="feedback")
     rating = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -5,10 +5,12 @@ Server-rendered and usable without JavaScript; each view checks who asks, parses
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
-from . import actions, errors
+from . import actions, errors, languages
 from .forms import FeedbackForm, TicketForm
 from .models import Branch, Ticket
 from .qr import qr_svg
@@ -21,23 +23,31 @@ def index(request):
 
 
 def _take_ticket(request, branch, template, next_page, then=None):
-    """The kiosk and the phone kiosk: choose a service, take its next number.
+    """The kiosk and the phone kiosk: choose a service, take its next number, in the language chosen on the
+    page (the ticket keeps it).
 
     ``then(ticket)``, if given, answers once the ticket is taken, instead of the redirect to ``next_page``."""
+    language = languages.for_customer(request, branch, request.POST.get("lang") or request.GET.get("lang", ""))
+    with translation.override(language):
+        return _take_ticket_in(request, branch, template, next_page, then, language)
+
+
+def _take_ticket_in(request, branch, template, next_page, then, language):
     form = TicketForm(branch, request.POST or None)
+    context = {"branch": branch, "form": form, "language_choices": languages.choices(branch),
+               "switch_url": request.path}
     if request.method == "POST" and not allow_ticket(request):
-        form.add_error(None, "Too many tickets from this kiosk in the last minute: please wait a moment.")
-        context = {"branch": branch, "state": branch_state(branch), "form": form}
-        return render(request, template, context, status=429)
+        form.add_error(None, gettext("Too many tickets from this kiosk in the last minute: please wait a moment."))
+        return render(request, template, {**context, "state": branch_state(branch)}, status=429)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = actions.issue_ticket(form.cleaned_data["service"], priority=form.cleaned_data["priority"])
+            ticket = actions.issue_ticket(
+                form.cleaned_data["service"], priority=form.cleaned_data["priority"], language=language)
         except errors.QueueError as refusal:
             form.add_error(None, str(refusal))
         else:
             return then(ticket) if then else redirect(next_page, token=ticket.token)
-    context = {"branch": branch, "state": branch_state(branch), "form": form}
-    return render(request, template, context, status=400 if form.errors else 200)
+    return render(request, template, {**context, "state": branch_state(branch)}, status=400 if form.errors else 200)
 
 
 def kiosk(request, slug):
@@ -80,8 +90,10 @@ def print_context(request, ticket, kiosk_url):
 
 def ticket_print(request, token):
     ticket = _holder_ticket(token)
-    context = print_context(request, ticket, f"/b/{ticket.branch.slug}/kiosk/")
-    return render(request, "tickets/print.html", context)
+    with translation.override(languages.of_ticket(ticket)):
+        # The kiosk goes back to its branch's first language for the next customer.
+        context = print_context(request, ticket, f"/b/{ticket.branch.slug}/kiosk/")
+        return render(request, "tickets/print.html", context)
 
 
 # One person ahead, or none: the phone says "almost your turn" (ticket.js: ALMOST).
@@ -113,9 +125,23 @@ def ticket_shows(state, now, confirming=False):
 
 
 def _ticket_page(request, ticket, form, status=200, confirming=False):
-    context = _ticket_context(request, ticket)
-    context.update(form=form, shown=ticket_shows(context["state"], context["now"], confirming))
-    return render(request, "tickets/ticket.html", context, status=status)
+    with translation.override(languages.of_ticket(ticket)):
+        context = _ticket_context(request, ticket)
+        context.update(form=form or FeedbackForm(), shown=ticket_shows(context["state"], context["now"], confirming),
+                       language_choices=languages.choices(ticket.branch), switch_method="post",
+                       switch_url=reverse("ticket-language", kwargs={"token": ticket.token}))
+        return render(request, "tickets/ticket.html", context, status=status)
+
+
+@require_POST
+def ticket_language(request, token):
+    """The phone page's language switch: the page, and what the ticket is sent, in the language chosen."""
+    ticket = _holder_ticket(token)
+    try:
+        actions.choose_language(ticket, request.POST.get("lang", ""))
+    except errors.QueueError as refusal:
+        messages.error(request, str(refusal))
+    return redirect("ticket", token=token)
 
 
 def ticket(request, token):
@@ -129,7 +155,8 @@ def ticket_cancel(request, token):
     if request.POST.get("confirm") != "yes":
         if ticket.status == Ticket.Status.WAITING and not ticket.is_expired(timezone.now()):
             return _ticket_page(request, ticket, FeedbackForm(), confirming=True)
-        messages.error(request, "This ticket is no longer waiting: there is nothing to cancel.")
+        with translation.override(languages.of_ticket(ticket)):
+            messages.error(request, gettext("This ticket is no longer waiting: there is nothing to cancel."))
         return redirect("ticket", token=token)
     try:
         actions.cancel(ticket)

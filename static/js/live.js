@@ -111,20 +111,32 @@
   window.Frontline = window.Frontline || {};
   window.Frontline.connect = connect;
 
-  // The page's vocabulary (tickets/words.py, given by base.html), so the scripts say what the server renders.
-  var words = null;
-  window.Frontline.words = function () {
-    if (!words) {
+  // The page's vocabulary in each language its screen shows (tickets/words.py: words_for, given by
+  // base.html), the page's own first, so the scripts say what the server renders.
+  var given = null;
+  function vocabulary() {
+    if (!given) {
       var data = document.getElementById("words");
-      words = data ? JSON.parse(data.textContent) : {};
+      given = data ? JSON.parse(data.textContent) : { languages: [] };
     }
-    return words;
+    return given;
+  }
+  window.Frontline.languages = function () { return vocabulary().languages; };
+  window.Frontline.direction = function (language) { return vocabulary().directions[language] || "ltr"; };
+  window.Frontline.words = function (language) {
+    var all = vocabulary();
+    return all[language || all.languages[0]] || {};
   };
 
-  // The phrase `key` with its {placeholders} filled from `values`, as words.say does on the server.
-  window.Frontline.say = function (key, values) {
-    var phrase = window.Frontline.words()[key];
+  // The phrase `key` with its {placeholders} filled from `values`, as words.say does on the server, in
+  // `language` (the page's own when not given). A phrase with a count has a form for each: words.Plural.
+  window.Frontline.say = function (key, values, language) {
+    var phrase = window.Frontline.words(language)[key];
     if (phrase === undefined) return "";
+    if (phrase.forms) {
+      var n = values.n;
+      phrase = phrase.forms[Number(phrase.of.charAt(n < phrase.of.length ? n : 100 + n % 100))];
+    }
     return phrase.replace(/\{(\w+)\}/g, function (whole, name) {
       return values && values[name] !== undefined ? String(values[name]) : whole;
     });
@@ -162,8 +174,7 @@
     var F = window.Frontline;
     var since = Date.now() / 1000 - 600;
     var n = (times || []).filter(function (moment) { return moment > since; }).length;
-    if (!n) return F.say("moved_none");
-    return n === 1 ? F.say("moved_one") : F.say("moved_many", { n: n });
+    return n ? F.say("moved", { n: n }) : F.say("moved_none");
   };
 
   // Whether an ISO moment of the server's state has passed.

@@ -57,7 +57,7 @@
   // The people after it in its service, as words.behind says them.
   function behind(n) {
     if (!n) return F.say("behind_none");
-    return n === 1 ? F.say("behind_one") : F.say("behind_many", { n: n });
+    return F.say("behind", { n: n });
   }
 
   function render(ticket) {

@@ -4,6 +4,9 @@ from django import template
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
+from django.utils import translation
+
+from tickets import languages as languages_of
 from tickets import words
 from tickets.models import staff_name
 from tickets.state import has_passed
@@ -24,9 +27,22 @@ def say(key, **values):
 
 
 @register.simple_tag
-def words_json():
-    """The vocabulary for the page's scripts, as data (no inline script runs: see STYLE.md rule 12)."""
-    return json_script(words.WORDS, "words")
+def words_json(languages=None):
+    """The vocabulary for the page's scripts, as data (no inline script runs: see STYLE.md rule 12): in the
+    page's language, or in each of ``languages`` (the lobby display shows all its branch's), its own first."""
+    return json_script(words.words_for(languages or [translation.get_language()]), "words")
+
+
+@register.simple_tag
+def say_in(languages, key, **values):
+    """``{% say_in languages "now_calling" %}``: a phrase in each of the screen's languages, the first as the
+    line to read and the others under it (display.js: sayIn draws the same)."""
+    lines = []
+    for code in languages:
+        with translation.override(code):
+            lines.append(format_html('<span class="in-language" lang="{}" dir="{}">{}</span>', code,
+                                     "rtl" if languages_of.is_right_to_left(code) else "ltr", words.say(key, **values)))
+    return mark_safe("".join(lines))
 
 
 @register.filter
