@@ -137,10 +137,11 @@ def _ticket_page(request, ticket, form, status=200, confirming=False):
 def ticket_language(request, token):
     """The phone page's language switch: the page, and what the ticket is sent, in the language chosen."""
     ticket = _holder_ticket(token)
-    try:
-        actions.choose_language(ticket, request.POST.get("lang", ""))
-    except errors.QueueError as refusal:
-        messages.error(request, str(refusal))
+    with translation.override(languages.of_ticket(ticket)):
+        try:
+            actions.choose_language(ticket, request.POST.get("lang", ""))
+        except errors.QueueError as refusal:
+            messages.error(request, str(refusal))
     return redirect("ticket", token=token)
 
 
@@ -159,7 +160,8 @@ def ticket_cancel(request, token):
             messages.error(request, gettext("This ticket is no longer waiting: there is nothing to cancel."))
         return redirect("ticket", token=token)
     try:
-        actions.cancel(ticket)
+        with translation.override(languages.of_ticket(ticket)):
+            actions.cancel(ticket)
     except errors.QueueError as refusal:
         messages.error(request, str(refusal))
     # Cancelled: the page itself says so, once.
@@ -169,6 +171,12 @@ def ticket_cancel(request, token):
 @require_POST
 def ticket_feedback(request, token):
     ticket = _holder_ticket(token)
+    with translation.override(languages.of_ticket(ticket)):
+        return _give_feedback(request, ticket)
+
+
+def _give_feedback(request, ticket):
+    token = ticket.token
     form = FeedbackForm(request.POST)
     if form.is_valid():
         try:

@@ -16,12 +16,23 @@ MANAGER = "manager"
 TELLERS = ["teller1", "teller2", "teller3", "teller4"]
 
 
+# The Lisbon branch offers English and Portuguese; the Manila one English and Filipino (README, "Languages").
+BRANCHES = [
+    ("demo", {"name": "Demo Branch, Main Street", "time_zone": "Europe/Lisbon", "languages": "en,pt"}),
+    ("manila", {"name": "Demo Branch, Makati", "time_zone": "Asia/Manila", "languages": "en,fil"}),
+]
+
+
 def make_demo(password):
-    """Create or bring back branch ``demo``, its services, open counters, a manager and four tellers."""
+    """Create or bring back branch ``demo`` (and its sister in Manila), their services, open counters, a
+    manager and four tellers of both; the Lisbon branch is returned."""
+    branches = [_make_branch(slug, defaults, password) for slug, defaults in BRANCHES]
+    return branches[0]
+
+
+def _make_branch(slug, defaults, password):
     with transaction.atomic():
-        branch, _ = Branch.objects.update_or_create(
-            slug="demo", defaults={"name": "Demo Branch, Main Street", "time_zone": "Europe/Lisbon"}
-        )
+        branch, _ = Branch.objects.update_or_create(slug=slug, defaults=defaults)
         services = {}
         for position, (code, name, target) in enumerate(SERVICES):
             services[code], _ = Service.objects.update_or_create(
@@ -58,8 +69,10 @@ class Command(BaseCommand):
         parser.add_argument("--password", default="frontline-demo", help="Password of every demo account.")
 
     def handle(self, *args, password, **options):
-        branch = make_demo(password)
-        self.stdout.write(self.style.SUCCESS(f"Branch '{branch.slug}' ({branch.name}, {branch.time_zone}) is ready."))
+        make_demo(password)
+        for branch in Branch.objects.filter(slug__in=[slug for slug, _ in BRANCHES]):
+            self.stdout.write(self.style.SUCCESS(
+                f"Branch '{branch.slug}' ({branch.name}, {branch.time_zone}, languages {branch.languages}) is ready."))
         self.stdout.write(f"  manager:  {MANAGER} / {password}  (dashboard, counters, the note word lists in /admin/)")
         for username in TELLERS:
             self.stdout.write(f"  teller:   {username} / {password}")
