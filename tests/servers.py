@@ -167,8 +167,9 @@ class Floor(Browser):
             self.keys[teller.pk] = ApiToken.objects.create_token(teller, "floor")[1]
         return self.keys[teller.pk]
 
-    def take(self, service, priority=False):
-        status, ticket = self.post_json("/api/v1/branches/main/tickets/", {"service": service, "priority": priority})
+    def take(self, service, priority=False, language=""):
+        status, ticket = self.post_json("/api/v1/branches/main/tickets/",
+                                        {"service": service, "priority": priority, "language": language})
         assert status == 201, ticket
         return ticket
 

@@ -133,6 +133,8 @@ class Strict(Schema):
 class TicketRequest(Strict):
     service: str = Field(min_length=1, max_length=1, description="The service's one-letter code.")
     priority: StrictBool = False
+    language: str = Field("", max_length=8, description=(
+        "The customer's language, one the branch offers (its `languages`); empty: the branch's default."))
 
 
 class FeedbackRequest(Strict):
@@ -244,6 +246,7 @@ class CounterTicketOut(Schema):
     service_name: str
     status: str
     priority: bool
+    language: str = Field(description="The language of the ticket's page, paper and texts.")
     position: Optional[int]
     estimated_wait: Optional[int]
     wait_range: Optional[list[int]] = Field(description="[low, high] seconds: the range told with estimated_wait.")
@@ -307,7 +310,9 @@ def take_ticket(request, slug: str, body: TicketRequest):
     service = Service.objects.filter(branch=branch, code=body.service.upper()).first()
     if service is None:
         raise errors.ServiceUnavailable(f"{branch.name} has no service {body.service!r}.")
-    ticket = actions.issue_ticket(service, priority=body.priority)
+    if body.language and body.language not in branch.language_codes:
+        raise errors.LanguageNotOffered(branch)
+    ticket = actions.issue_ticket(service, priority=body.priority, language=body.language)
     return Status(201, ticket_state(ticket))
 
 

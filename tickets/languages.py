@@ -1,8 +1,8 @@
 """Which language a customer's screen speaks, in one place.
 
-A branch offers its languages, the default first (Branch.languages). The kiosk and the phone's join page
-start in the phone's own language when the branch offers it, else in the branch's default, and either may be
-switched; a ticket keeps the language it was taken in (Ticket.language), and its printed paper, its phone page
+A branch offers its languages, the default first (Branch.languages). The kiosk starts in the branch's
+default (it is everyone's, its browser's language is nobody's); the phone's join page in the phone's own
+language when the branch offers it, else in the default; either may be switched; a ticket keeps the language it was taken in (Ticket.language), and its printed paper, its phone page
 and its texts speak that one. Staff pages are not decided here: they follow the browser, or the language
 picked in their top bar (Django's LocaleMiddleware and set_language).
 """
@@ -39,12 +39,13 @@ def _browser_choice(request, offered):
     return None
 
 
-def for_customer(request, branch, chosen=""):
-    """The language of a kiosk or join page: the one chosen on it, the phone's own, or the branch's default."""
+def for_customer(request, branch, chosen="", own_device=False):
+    """The language of a kiosk or join page: the one chosen on it, the phone's own (``own_device``), or the
+    branch's default."""
     offered = branch.language_codes
     if chosen in offered:
         return chosen
-    return _browser_choice(request, offered) or offered[0]
+    return (own_device and _browser_choice(request, offered)) or offered[0]
 
 
 def of_ticket(ticket):

@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from . import predictors
+from . import languages, predictors
 from .models import Counter, Ticket, Transfer
 
 RECENT_CALLS = 8
@@ -282,6 +282,8 @@ def ticket_state(ticket, now=None):
         "service_name": ticket.service.name,
         "status": ticket.status,
         "priority": ticket.priority,
+        # The language its page, its paper and its texts speak (tickets/languages.py).
+        "language": languages.of_ticket(ticket),
         "position": position,
         "behind": behind,
         "ahead_first": ahead_first,

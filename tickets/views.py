@@ -22,12 +22,13 @@ def index(request):
     return render(request, "tickets/index.html", {"branches": Branch.objects.all()})
 
 
-def _take_ticket(request, branch, template, next_page, then=None):
+def _take_ticket(request, branch, template, next_page, then=None, own_device=False):
     """The kiosk and the phone kiosk: choose a service, take its next number, in the language chosen on the
     page (the ticket keeps it).
 
     ``then(ticket)``, if given, answers once the ticket is taken, instead of the redirect to ``next_page``."""
-    language = languages.for_customer(request, branch, request.POST.get("lang") or request.GET.get("lang", ""))
+    chosen = request.POST.get("lang") or request.GET.get("lang", "")
+    language = languages.for_customer(request, branch, chosen, own_device)
     with translation.override(language):
         return _take_ticket_in(request, branch, template, next_page, then, language)
 
@@ -61,7 +62,7 @@ def take_ticket_at_kiosk(request, branch, then):
 
 
 def join(request, slug):
-    return _take_ticket(request, get_object_or_404(Branch, slug=slug), "tickets/join.html", "ticket")
+    return _take_ticket(request, get_object_or_404(Branch, slug=slug), "tickets/join.html", "ticket", own_device=True)
 
 
 def _holder_ticket(token):
