@@ -18,7 +18,7 @@ from django.urls import URLResolver, get_resolver
 
 from displays.routing import websocket_urlpatterns
 from tickets import actions
-from tickets.models import ApiToken
+from tickets.models import ApiToken, Logo
 
 ROLES = ["anonymous", "teller", "manager", "other_teller", "other_manager", "superuser"]
 ALLOWED = {
@@ -41,6 +41,8 @@ ROUTES = {
     "b/<slug:slug>/kiosk/<slug:kiosk>/": ("public", "GET", "/b/main/kiosk/entrance/"),
     "b/<slug:slug>/join/": ("public", "GET", "/b/main/join/"),
     "b/<slug:slug>/display/": ("public", "GET", "/b/main/display/"),
+    "b/<slug:slug>/look.css": ("public", "GET", "/b/main/look.css"),
+    "b/<slug:slug>/logo": ("public", "GET", "/b/main/logo"),
     "b/<slug:slug>/stats/": ("manager", "GET", "/b/main/stats/"),
     "b/<slug:slug>/stats/tickets.csv": ("manager", "GET", "/b/main/stats/tickets.csv"),
     "b/<slug:slug>/stats/summary.csv": ("manager", "GET", "/b/main/stats/summary.csv"),
@@ -129,6 +131,7 @@ def got_through(response, path):
 def test_who_gets_through(route, client, branch, deposits, loans, counter, teller, manager, other_teller,
                           other_manager, superuser, kiosk):
     kind, method, template = ROUTES[route]
+    Logo.objects.create(branch=branch, image=b"\x89PNG\r\n\x1a\n", content_type="image/png", version="1")
     if route == "readyz":
         pytest.skip("asynchronous, it reads the database on a thread of its own: tests/test_operations.py asks it")
     people = {"anonymous": None, "teller": teller, "manager": manager, "other_teller": other_teller,

@@ -1,8 +1,11 @@
+import hashlib
+
+from django import forms
 from django.contrib import admin, messages
 from django.utils.text import capfirst
 
-from . import words
-from .models import ApiToken, Branch, Counter, Feedback, NoteWord, Service, StaffMembership, Ticket, Transfer
+from . import look, words
+from .models import ApiToken, Branch, Counter, Feedback, Logo, NoteWord, Service, StaffMembership, Ticket, Transfer
 
 
 class ServiceInline(admin.TabularInline):
@@ -16,12 +19,40 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class BranchForm(forms.ModelForm):
+    """The branch, and the bank's logo for its screens: uploaded here, checked (tickets/look.py: logo_type)."""
+
+    logo_file = forms.FileField(required=False, label="Logo", help_text="PNG, JPEG or SVG, at most 200 KB.")
+    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+
+    class Meta:
+        model = Branch
+        fields = "__all__"
+
+    def clean_logo_file(self):
+        upload = self.cleaned_data.get("logo_file")
+        if upload:
+            data = upload.read(look.LOGO_MAX_BYTES + 1)
+            return data, look.logo_type(data)
+        return None
+
+
 @admin.register(Branch)
 class BranchAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "time_zone", "speak_calls"]
+    form = BranchForm
+    list_display = ["name", "slug", "time_zone", "languages", "speak_calls"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ServiceInline, MembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("remove_logo"):
+            Logo.objects.filter(branch=obj).delete()
+        elif form.cleaned_data.get("logo_file"):
+            data, content_type = form.cleaned_data["logo_file"]
+            Logo.objects.update_or_create(branch=obj, defaults={
+                "image": data, "content_type": content_type, "version": hashlib.sha256(data).hexdigest()[:16]})
 
 
 @admin.register(Service)

@@ -16,6 +16,8 @@ from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import look
+
 
 def validate_languages(value):
     """A branch's languages: codes of settings.LANGUAGES, comma-separated, each once, the default first."""
@@ -46,6 +48,13 @@ class Branch(models.Model):
         max_length=60, default="en", validators=[validate_languages],
         help_text="The languages offered to customers, comma-separated, the default first, in the order the "
         "lobby display shows and speaks them: for example 'pt,en'. Codes: en, fil, zh-hant, pt, ar.",
+    )
+    # The bank's own look on the customers' screens (tickets/look.py).
+    bank_name = models.CharField(max_length=100, blank=True, help_text="Shown with the logo: e.g. 'Banco Atlântico'.")
+    brand_colour = models.CharField(
+        max_length=7, blank=True, validators=[look.validate_colour],
+        help_text="The bank's colour, #RRGGBB, for the screens' buttons and bars; its text is white or black, "
+        "whichever reads better. Empty: Frontline's blue.",
     )
     speak_digits_as_words = models.BooleanField(
         default=False,
@@ -80,6 +89,20 @@ class Branch(models.Model):
     def day_start(self, day):
         """The UTC moment at which the branch-local ``day`` begins."""
         return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone).astimezone(datetime.UTC)
+
+
+class Logo(models.Model):
+    """The bank's logo on a branch's screens (tickets/look.py), in a table of its own so that reading a
+    branch, as every request does, never reads the image."""
+
+    branch = models.OneToOneField(Branch, on_delete=models.CASCADE, related_name="logo")
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=30)
+    # Part of the image's address: a new logo is a new address, so no screen keeps the old one cached.
+    version = models.CharField(max_length=16)
+
+    def __str__(self):
+        return f"Logo of {self.branch}"
 
 
 class Service(models.Model):

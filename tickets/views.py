@@ -4,18 +4,33 @@ Server-rendered and usable without JavaScript; each view checks who asks, parses
 """
 
 from django.contrib import messages
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from . import actions, errors, languages
+from . import actions, errors, languages, look
 from .forms import FeedbackForm, TicketForm
-from .models import Branch, Ticket
+from .models import Branch, Logo, Ticket
 from .qr import qr_svg
 from .ratelimit import allow_ticket
 from .state import branch_state, has_passed, ticket_state
+
+
+@cache_control(max_age=300, public=True)
+def branch_look(request, slug):
+    """The branch's colour as a stylesheet (tickets/look.py): the pages may load no inline style."""
+    return HttpResponse(look.stylesheet(get_object_or_404(Branch, slug=slug)), content_type="text/css")
+
+
+@cache_control(max_age=300, public=True)
+def branch_logo(request, slug):
+    """The bank's logo, as the image it was uploaded as; an image is never run as a script, SVG included."""
+    logo = get_object_or_404(Logo, branch__slug=slug)
+    return HttpResponse(bytes(logo.image), content_type=logo.content_type)
 
 
 def index(request):

@@ -4,11 +4,12 @@ from django import template
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
+from django.urls import reverse
 from django.utils import translation
 
 from tickets import languages as languages_of
 from tickets import words
-from tickets.models import staff_name
+from tickets.models import Logo, staff_name
 from tickets.state import has_passed
 
 register = template.Library()
@@ -31,6 +32,38 @@ def words_json(languages=None):
     """The vocabulary for the page's scripts, as data (no inline script runs: see STYLE.md rule 12): in the
     page's language, or in each of ``languages`` (the lobby display shows all its branch's), its own first."""
     return json_script(words.words_for(languages or [translation.get_language()]), "words")
+
+
+def _branch_of(context):
+    """The branch a customer's page is about: its own, or its ticket's."""
+    branch = context.get("branch")
+    ticket = context.get("ticket")
+    return branch or (ticket.branch if ticket else None)
+
+
+@register.simple_tag(takes_context=True)
+def branch_look(context):
+    """``{% branch_look %}`` in <head>: the bank's colour (tickets/look.py), for a branch that has one."""
+    branch = _branch_of(context)
+    if not branch or not getattr(branch, "brand_colour", ""):
+        return ""
+    return format_html('<link rel="stylesheet" href="{}?v={}">', reverse("branch-look", args=[branch.slug]),
+                       branch.brand_colour.lstrip("#"))
+
+
+@register.simple_tag(takes_context=True)
+def bank_logo(context):
+    """``{% bank_logo %}``: the bank's logo and name where its customers look first (kiosk, TV, phone, paper)."""
+    branch = _branch_of(context)
+    if not branch:
+        return ""
+    version = Logo.objects.filter(branch=branch).values_list("version", flat=True).first()
+    if not (branch.bank_name or version):
+        return ""
+    image = format_html('<img src="{}?v={}" alt="{}">', reverse("branch-logo", args=[branch.slug]),
+                        version, branch.bank_name) if version else ""
+    name = format_html('<span class="bank-name">{}</span>', branch.bank_name) if branch.bank_name and not image else ""
+    return format_html('<p class="bank">{}{}</p>', image, name)
 
 
 @register.simple_tag
