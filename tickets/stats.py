@@ -34,6 +34,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from .models import Counter, Feedback, Service, Ticket, staff_name
 
@@ -77,7 +78,8 @@ WHERE t.branch_id = %s AND t.day >= %s AND t.day <= %s
 
 
 class InvalidRange(ValueError):
-    """A date range the statistics cannot answer; ``str(error)`` says why."""
+    """A date range the statistics cannot answer; ``str(error)`` says why, in the asking page's language
+    (``from`` and ``to`` are the query's own names, the same in every language)."""
 
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -93,20 +95,21 @@ def date_range(branch, first, last, now=None):
     def day(value, name):
         # Only YYYY-MM-DD: Python would also read 20261120 or 2026-W47-1, which nobody means here.
         if not ISO_DATE.fullmatch(value):
-            raise InvalidRange(f"{name} must be a date written YYYY-MM-DD.")
+            raise InvalidRange(gettext("%(name)s must be a date written YYYY-MM-DD.") % {"name": name})
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            raise InvalidRange(f"{name}: {value} is not a day of the calendar.") from None
+            raise InvalidRange(gettext("%(name)s: %(value)s is not a day of the calendar.") % {
+                "name": name, "value": value}) from None
 
     first_day = day(first, "from") if first else None
     last_day = day(last, "to") if last else None
     first_day = first_day or last_day or today
     last_day = last_day or first_day
     if last_day < first_day:
-        raise InvalidRange("from must not be after to.")
+        raise InvalidRange(gettext("%(from)s must not be after %(to)s.") % {"from": "from", "to": "to"})
     if (last_day - first_day).days >= MAX_RANGE_DAYS:
-        raise InvalidRange(f"A range can cover at most {MAX_RANGE_DAYS} days.")
+        raise InvalidRange(gettext("A range can cover at most %(days)s days.") % {"days": MAX_RANGE_DAYS})
     return first_day, last_day
 
 
