@@ -244,7 +244,8 @@ def _close_called(counter, status, by, now, event):
         at_counter = _undo_fields(ticket)
         _finish(ticket, status, by, now, counter.branch)
         if status == Ticket.Status.NO_SHOW:
-            _record(counter, Operation.Kind.NO_SHOW, by, now, gettext("%(ticket)s marked as no-show") % {"ticket": ticket.number},
+            _record(counter, Operation.Kind.NO_SHOW, by, now,
+                    gettext("%(ticket)s marked as no-show") % {"ticket": ticket.number},
                     [(ticket, at_counter)])
         _announce(event, counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
@@ -325,7 +326,8 @@ def _set_counter_status(counter, status, event, allowed_from, by=None, now=None)
         if current is not None and status != Counter.Status.OPEN:
             raise errors.CounterBusy(counter, current)
         if status == Counter.Status.CLOSED:
-            _record(counter, Operation.Kind.CLOSE, by, now, gettext("Counter %(counter)s closed") % {"counter": counter.name}, [],
+            _record(counter, Operation.Kind.CLOSE, by, now,
+                    gettext("Counter %(counter)s closed") % {"counter": counter.name}, [],
                     counter_status=counter.status)
         fields = ["status"]
         if status == Counter.Status.PAUSED and counter.teller_id is not None:
