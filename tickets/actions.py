@@ -558,7 +558,7 @@ def hold_back_note(feedback, *, by, hold=True, now=None):
         # Locked so two managers deciding at once end with the later decision, both stamped.
         feedback = Feedback.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=feedback.pk)
         if not feedback.note.strip():
-            raise errors.InvalidFeedback("This feedback has no note to hold back.")
+            raise errors.InvalidFeedback(gettext("This feedback has no note to hold back."))
         feedback.held_back, feedback.flagged_by, feedback.flagged_at = hold, by, now
         feedback.save(update_fields=["held_back", "flagged_by", "flagged_at"])
         _announce("feedback", feedback.ticket.branch_id)
