@@ -8,6 +8,7 @@ said in the page's language (the charts are laid out per request).
 import math
 
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import get_format
 from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 640, 220
@@ -30,8 +31,11 @@ def nice_top(value):
     return int(top) if top == int(top) else top
 
 
-def _number(value):
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def _number(value, places=None):
+    """A number as the page's language writes it (2.5, or 2,5 in Portuguese): words for people, where the
+    coordinates stay SVG's (_chart.html draws them unlocalized)."""
+    text = f"{value:.{places}f}" if places is not None else f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def bar_chart(title, labels, series, *, unit=""):
@@ -57,7 +61,7 @@ def bar_chart(title, labels, series, *, unit=""):
                     "label": label, "series": name, "value": _number(value) + str(unit)},
             })
     ticks = [
-        {"y": round(TOP + PLOT_HEIGHT - PLOT_HEIGHT * i / 4, 1), "label": f"{top * i / 4:g}"}
+        {"y": round(TOP + PLOT_HEIGHT - PLOT_HEIGHT * i / 4, 1), "label": _number(float(top * i / 4))}
         for i in range(5)
     ]
     every = max(1, math.ceil(len(labels) / 16))  # no more than 16 labels under the bars
@@ -94,14 +98,14 @@ def heatmap(title, cells):
                 # At least a faint tint, so an empty hour still reads as part of the grid.
                 "opacity": round(0.06 + 0.94 * value / top, 2) if top else 0.06,
                 "title": gettext("%(day)s %(hour)s: %(arrivals)s arrivals a day") % {
-                    "day": day_name, "hour": f"{hour:02d}:00", "arrivals": f"{value:.1f}"},
+                    "day": day_name, "hour": f"{hour:02d}:00", "arrivals": _number(value, 1)},
             })
     return {
         "kind": "heatmap", "title": title, "width": WIDTH, "height": HEIGHT, "squares": squares,
         "rows": [{"y": round(TOP + size_y * (i + 0.5), 1), "text": str(name)} for i, name in enumerate(WEEKDAYS)],
         "labels": [{"x": round(LEFT + size_x * (i + 0.5), 1), "text": f"{hour:02d}"} for i, hour in enumerate(hours)],
         "label_y": HEIGHT - 10, "empty": not cells,
-        "note": gettext("darkest: %(arrivals)s a day") % {"arrivals": f"{top:.1f}"} if top else "",
+        "note": gettext("darkest: %(arrivals)s a day") % {"arrivals": _number(top, 1)} if top else "",
     }
 
 
