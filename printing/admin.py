@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_lazy as _
 
 from .models import Kiosk
 from .printer import print_test
@@ -13,41 +14,43 @@ class KioskAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["branch", "name", "slug", "page"]}),
-        ("Printer", {
+        (_("Printer"), {
             "fields": ["printer", "paper_width", "host", "port", "usb_device"],
-            "description": "Where the tickets of this kiosk print. A network printer needs its host (port 9100 "
-                           "unless its manual says otherwise); a USB printer its vendor:product id from `lsusb`, "
-                           "on the machine that runs Frontline.",
+            "description": _("Where the tickets of this kiosk print. A network printer needs its host (port 9100 "
+                             "unless its manual says otherwise); a USB printer its vendor:product id from `lsusb`, "
+                             "on the machine that runs Frontline."),
         }),
         # Written by each print, never by hand: it is what the dashboard tells the manager.
-        ("How the printer last did", {"fields": ["last_printed_at", "last_failed_at", "last_failure"]}),
+        (_("How the printer last did"), {"fields": ["last_printed_at", "last_failed_at", "last_failure"]}),
     ]
     readonly_fields = ["page", "last_printed_at", "last_failed_at", "last_failure"]
     actions = ["print_test_page"]
 
-    @admin.action(description="Print a test page on the selected kiosks' printers")
+    @admin.action(description=_("Print a test page on the selected kiosks' printers"))
     def print_test_page(self, request, kiosks):
         for kiosk in kiosks.select_related("branch"):
             if not kiosk.prints_itself:
-                self.message_user(request, f"{kiosk.name}: prints through its browser; open its page to test it.",
-                                  messages.WARNING)
+                self.message_user(request, gettext("%(kiosk)s: prints through its browser; open its page to test it.")
+                                  % {"kiosk": kiosk.name}, messages.WARNING)
                 continue
             failure = print_test(kiosk, request.build_absolute_uri(kiosk.get_absolute_url()))
             if failure:
-                self.message_user(request, f"{kiosk.name}: the test page did not print: {failure}", messages.ERROR)
+                self.message_user(request, gettext("%(kiosk)s: the test page did not print: %(failure)s")
+                                  % {"kiosk": kiosk.name, "failure": failure}, messages.ERROR)
             else:
-                self.message_user(request, f"{kiosk.name}: the test page went to {kiosk.address}.", messages.SUCCESS)
+                self.message_user(request, gettext("%(kiosk)s: the test page went to %(address)s.")
+                                  % {"kiosk": kiosk.name, "address": kiosk.address}, messages.SUCCESS)
 
-    @admin.display(description="Kiosk page")
+    @admin.display(description=_("Kiosk page"))
     def page(self, kiosk):
         if not kiosk.pk:
-            return "/b/<branch>/kiosk/<slug>/, once saved: open it in the kiosk's browser."
+            return gettext("/b/<branch>/kiosk/<slug>/, once saved: open it in the kiosk's browser.")
         return format_html('<a href="{0}">{0}</a>', kiosk.get_absolute_url())
 
-    @admin.display(description="Printer state")
+    @admin.display(description=_("Printer state"))
     def printer_state(self, kiosk):
         if not kiosk.prints_itself:
             return "–"
         if kiosk.printer_failing:
-            return f"failing: {kiosk.last_failure}"
-        return "printing" if kiosk.last_printed_at else "nothing printed yet"
+            return gettext("failing: %(failure)s") % {"failure": kiosk.last_failure}
+        return gettext("printing") if kiosk.last_printed_at else gettext("nothing printed yet")

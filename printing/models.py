@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
 
 from tickets.models import Branch
 
@@ -26,36 +27,36 @@ class KioskQuerySet(models.QuerySet):
 
 class Kiosk(models.Model):
     class Printer(models.TextChoices):
-        BROWSER = "browser", "The browser's print dialog (Chromium with --kiosk-printing)"
-        NETWORK = "network", "Network printer (ESC/POS over raw TCP)"
-        USB = "usb", "USB printer (ESC/POS)"
+        BROWSER = "browser", _("The browser's print dialog (Chromium with --kiosk-printing)")
+        NETWORK = "network", _("Network printer (ESC/POS over raw TCP)")
+        USB = "usb", _("USB printer (ESC/POS)")
 
     class Paper(models.IntegerChoices):
-        MM80 = 80, "80 mm roll"
-        MM58 = 58, "58 mm roll"
+        MM80 = 80, _("80 mm roll")
+        MM58 = 58, _("58 mm roll")
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="kiosks")
-    name = models.CharField(max_length=100, help_text="As staff call it, e.g. Entrance.")
-    slug = models.SlugField(help_text="Its address: /b/<branch>/kiosk/<this>/.")
+    name = models.CharField(max_length=100, help_text=_("As staff call it, e.g. Entrance."))
+    slug = models.SlugField(help_text=_("Its address: /b/<branch>/kiosk/<this>/."))
     printer = models.CharField(max_length=10, choices=Printer.choices, default=Printer.BROWSER)
     host = models.CharField(
-        max_length=255, blank=True, help_text="Network printer: its IP address or host name, e.g. 10.1.2.30."
+        max_length=255, blank=True, help_text=_("Network printer: its IP address or host name, e.g. 10.1.2.30.")
     )
     port = models.PositiveIntegerField(
         default=9100, validators=[MinValueValidator(1), MaxValueValidator(65535)],
-        help_text="Network printer: its raw TCP port (9100 on nearly every printer).",
+        help_text=_("Network printer: its raw TCP port (9100 on nearly every printer)."),
     )
     usb_device = models.CharField(
-        "USB device", max_length=9, blank=True,
-        validators=[RegexValidator(USB_DEVICE, "Vendor and product id in hex, as lsusb shows them: 04b8:0e15.")],
-        help_text="USB printer: vendor:product id as `lsusb` shows them, e.g. 04b8:0e15.",
+        _("USB device"), max_length=9, blank=True,
+        validators=[RegexValidator(USB_DEVICE, _("Vendor and product id in hex, as lsusb shows them: 04b8:0e15."))],
+        help_text=_("USB printer: vendor:product id as `lsusb` shows them, e.g. 04b8:0e15."),
     )
     paper_width = models.PositiveSmallIntegerField(choices=Paper.choices, default=Paper.MM80)
 
     # How the printer last did, written after each attempt (printing/printer.py), never in a ticket's transaction.
-    last_printed_at = models.DateTimeField(null=True, blank=True, help_text="When it last printed a ticket.")
-    last_failed_at = models.DateTimeField(null=True, blank=True, help_text="When a ticket last failed to print.")
-    last_failure = models.CharField(max_length=200, blank=True, help_text="Why it last failed.")
+    last_printed_at = models.DateTimeField(null=True, blank=True, help_text=_("When it last printed a ticket."))
+    last_failed_at = models.DateTimeField(null=True, blank=True, help_text=_("When a ticket last failed to print."))
+    last_failure = models.CharField(max_length=200, blank=True, help_text=_("Why it last failed."))
 
     objects = KioskQuerySet.as_manager()
 
@@ -69,9 +70,9 @@ class Kiosk(models.Model):
     def clean(self):
         # Each connection needs its own address: refused here, in words, rather than at the first ticket.
         if self.printer == self.Printer.NETWORK and not self.host:
-            raise ValidationError({"host": "A network printer needs its IP address or host name."})
+            raise ValidationError({"host": gettext("A network printer needs its IP address or host name.")})
         if self.printer == self.Printer.USB and not self.usb_device:
-            raise ValidationError({"usb_device": "A USB printer needs its vendor:product id, e.g. 04b8:0e15."})
+            raise ValidationError({"usb_device": gettext("A USB printer needs its vendor:product id, e.g. 04b8:0e15.")})
 
     def get_absolute_url(self):
         return reverse("kiosk-at", kwargs={"slug": self.branch.slug, "kiosk": self.slug})

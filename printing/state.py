@@ -1,14 +1,17 @@
 """The kiosks' printers as the manager's dashboard shows them: which print, which fail, since when, and why."""
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from .models import Kiosk
 
 
 def _when(moment, branch, today):
-    """A time in the branch's zone: "10:32" today, "2 Dec 10:32" before."""
+    """A time in the branch's zone: "10:32" today, "2 Dec 10:32" before (the month in the page's language)."""
     if moment is None:
         return None
     local = moment.astimezone(branch.zone)
-    return local.strftime("%H:%M") if local.date() == today else f"{local.day} {local:%b %H:%M}"
+    return local.strftime("%H:%M") if local.date() == today else date_format(local, "j M H:i")
 
 
 def printer_states(branch, now):
@@ -16,7 +19,7 @@ def printer_states(branch, now):
     return [
         {
             "kiosk": kiosk.name,
-            "printer": f"{kiosk.address}, {kiosk.paper_width} mm",
+            "printer": gettext("%(address)s, %(width)s mm") % {"address": kiosk.address, "width": kiosk.paper_width},
             "failing": kiosk.printer_failing,
             "printed": kiosk.last_printed_at is not None,
             "last_printed": _when(kiosk.last_printed_at, branch, today),

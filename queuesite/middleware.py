@@ -15,13 +15,15 @@ from http.client import responses as STATUS_PHRASES
 from django.db import DataError, InterfaceError, OperationalError, close_old_connections
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 from django.utils.cache import add_never_cache_headers
 from django.views.defaults import bad_request
 
 from .logs import hide_tokens
 
 log = logging.getLogger(__name__)
-MESSAGE = "The queue is briefly unavailable. Please try again in a moment."
+# English to the API (the integrators' contract), the page's language on the 503 page.
+MESSAGE = gettext_noop("The queue is briefly unavailable. Please try again in a moment.")
 
 
 class DatabaseErrorMiddleware:
@@ -46,7 +48,7 @@ class DatabaseErrorMiddleware:
         if request.path.startswith("/api/"):
             response = JsonResponse({"error": MESSAGE}, status=503)
         else:
-            response = render(request, "503.html", {"message": MESSAGE}, status=503)
+            response = render(request, "503.html", {"message": gettext(MESSAGE)}, status=503)
         response["Retry-After"] = "10"
         return response
 

@@ -11,13 +11,19 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from queuesite.clients import client_address
 from tickets import ratelimit
 
 WINDOW_SECONDS = 15 * 60
-LOCKED = (
-    "Too many failed sign-ins {whom}: sign-in is locked for up to 15 minutes. "
+# Whole sentences, one for each limit, so that each language words them its own way.
+LOCKED_ACCOUNT = _(
+    "Too many failed sign-ins for this account: sign-in is locked for up to 15 minutes. "
+    "Ask your manager if you have forgotten your password."
+)
+LOCKED_DEVICE = _(
+    "Too many failed sign-ins from this device: sign-in is locked for up to 15 minutes. "
     "Ask your manager if you have forgotten your password."
 )
 
@@ -29,9 +35,9 @@ class LimitedSignIn:
         account = f"sign-in:account:{(self.cleaned_data.get('username') or '').casefold()}"
         address = f"sign-in:address:{client_address(self.request)}" if self.request else None
         if ratelimit.hits(account, WINDOW_SECONDS) >= settings.SIGN_IN_FAILURES_PER_ACCOUNT:
-            raise forms.ValidationError(LOCKED.format(whom="for this account"), code="locked")
+            raise forms.ValidationError(LOCKED_ACCOUNT, code="locked")
         if address and ratelimit.hits(address, WINDOW_SECONDS) >= settings.SIGN_IN_FAILURES_PER_ADDRESS:
-            raise forms.ValidationError(LOCKED.format(whom="from this device"), code="locked")
+            raise forms.ValidationError(LOCKED_DEVICE, code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from . import errors, predictors, shield
+from . import errors, predictors, shield, words
 from .models import BreakDay, Counter, Feedback, Operation, Service, Ticket, TicketSequence, Transfer
 
 log = logging.getLogger("frontline.queue")
@@ -203,8 +203,14 @@ def call_next(counter, *, by=None, now=None):
         ticket, waiting = _claim_next(counter, by, now)
         finished = [previous] if previous else []
         # Undo puts the new call back first (freeing the counter), then the customer it served.
-        summary = f"{previous.number} served · " if previous else ""
-        _record(counter, Operation.Kind.CALL, by, now, f"{summary}{ticket.number} called to counter {counter.name}",
+        # The history keeps each summary in the words the console said it in: the teller's language.
+        if previous:
+            summary = gettext("%(served)s served · %(ticket)s called to counter %(counter)s") % {
+                "served": previous.number, "ticket": ticket.number, "counter": counter.name}
+        else:
+            summary = gettext("%(ticket)s called to counter %(counter)s") % {
+                "ticket": ticket.number, "counter": counter.name}
+        _record(counter, Operation.Kind.CALL, by, now, summary,
                 [(ticket, waiting)] + ([(previous, at_counter)] if previous else []))
         _announce(
             "called",
@@ -238,7 +244,8 @@ def _close_called(counter, status, by, now, event):
         at_counter = _undo_fields(ticket)
         _finish(ticket, status, by, now, counter.branch)
         if status == Ticket.Status.NO_SHOW:
-            _record(counter, Operation.Kind.NO_SHOW, by, now, f"{ticket.number} marked as no-show",
+            _record(counter, Operation.Kind.NO_SHOW, by, now,
+                    gettext("%(ticket)s marked as no-show") % {"ticket": ticket.number},
                     [(ticket, at_counter)])
         _announce(event, counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
@@ -313,12 +320,14 @@ def _set_counter_status(counter, status, event, allowed_from, by=None, now=None)
     with transaction.atomic():
         counter = _lock_counter(counter)
         if counter.status not in allowed_from:
-            raise errors.QueueError(f"Counter {counter.name} is already {counter.status}.")
+            raise errors.QueueError(gettext("Counter %(counter)s is already %(status)s.") % {
+                "counter": counter.name, "status": words.WORDS["counter_status"][counter.status]})
         current = Ticket.objects.called_to(counter)
         if current is not None and status != Counter.Status.OPEN:
             raise errors.CounterBusy(counter, current)
         if status == Counter.Status.CLOSED:
-            _record(counter, Operation.Kind.CLOSE, by, now, f"Counter {counter.name} closed", [],
+            _record(counter, Operation.Kind.CLOSE, by, now,
+                    gettext("Counter %(counter)s closed") % {"counter": counter.name}, [],
                     counter_status=counter.status)
         fields = ["status"]
         if status == Counter.Status.PAUSED and counter.teller_id is not None:
@@ -549,7 +558,7 @@ def hold_back_note(feedback, *, by, hold=True, now=None):
         # Locked so two managers deciding at once end with the later decision, both stamped.
         feedback = Feedback.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=feedback.pk)
         if not feedback.note.strip():
-            raise errors.InvalidFeedback("This feedback has no note to hold back.")
+            raise errors.InvalidFeedback(gettext("This feedback has no note to hold back."))
         feedback.held_back, feedback.flagged_by, feedback.flagged_at = hold, by, now
         feedback.save(update_fields=["held_back", "flagged_by", "flagged_at"])
         _announce("feedback", feedback.ticket.branch_id)

@@ -3,6 +3,7 @@ import hashlib
 from django import forms
 from django.contrib import admin, messages
 from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy as _
 
 from . import look, words
 from .models import ApiToken, Branch, Counter, Feedback, Logo, NoteWord, Service, StaffMembership, Ticket, Transfer
@@ -64,11 +65,13 @@ class ServiceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("counters")
 
-    @admin.display(description="Called at")
+    @admin.display(description=_("Called at"))
     def called_at(self, service):
         # A service no counter calls still takes tickets at the kiosk, and they would wait all day.
         names = sorted(counter.name for counter in service.counters.all())
-        return ", ".join(f"Counter {name}" for name in names) if names else "No counter: its tickets are never called"
+        if not names:
+            return gettext("No counter: its tickets are never called")
+        return ", ".join(words.say("counter", name=name) for name in names)
 
 
 @admin.register(Counter)
@@ -97,7 +100,7 @@ def outcome_label(status):
 
 
 class OutcomeFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -117,7 +120,7 @@ class TicketAdmin(admin.ModelAdmin):
     date_hierarchy = "issued_at"
     inlines = [TransferInline]
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def outcome(self, ticket):
         return outcome_label(ticket.status)
 
@@ -172,7 +175,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         token, raw_key = ApiToken.objects.create_token(obj.user, obj.name)
         obj.pk = token.pk
         obj.refresh_from_db()
-        messages.warning(request, f"The key of {token.name}, shown only this once: {raw_key}")
+        messages.warning(request, gettext("The key of %(name)s, shown only this once: %(key)s") % {
+            "name": token.name, "key": raw_key})
 
 
 def manages_a_branch(user):

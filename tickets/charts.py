@@ -1,15 +1,20 @@
 """The dashboard's charts, laid out here as plain shapes and drawn as SVG by templates/tickets/_chart.html.
 
 Server-rendered SVG needs no script, no network and no library, prints as sharply as the text around
-it, and every bar carries a title, so a reader can hover it or a screen reader can read it.
+it, and every bar carries a title, so a reader can hover it or a screen reader can read it. Every word is
+said in the page's language (the charts are laid out per request).
 """
 
 import math
 
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import get_format
+from django.utils.translation import gettext
+
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 30
 PLOT_WIDTH, PLOT_HEIGHT = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS = [WEEKDAYS_ABBR[day] for day in range(7)]  # Django's own, translated: "Mon" .. "Sun"
 
 
 # Tops of the value axis, in tenths of a power of ten: each splits into four readable ticks
@@ -26,12 +31,16 @@ def nice_top(value):
     return int(top) if top == int(top) else top
 
 
-def _number(value):
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def _number(value, places=None):
+    """A number as the page's language writes it (2.5, or 2,5 in Portuguese): words for people, where the
+    coordinates stay SVG's (_chart.html draws them unlocalized)."""
+    text = f"{value:.{places}f}" if places is not None else f"{value:g}" if isinstance(value, float) else str(value)
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
 
 
 def bar_chart(title, labels, series, *, unit=""):
-    """Bars for each label, side by side for each series ``(name, css_class, values)``; None draws no bar."""
+    """Bars for each label, side by side for each series ``(name, css_class, values)``; None draws no bar.
+    ``unit`` follows each value in a bar's title (" min")."""
     values = [v for _, _, vals in series for v in vals if v is not None]
     top = nice_top(max(values, default=0))
     slot = PLOT_WIDTH / max(len(labels), 1)
@@ -48,10 +57,11 @@ def bar_chart(title, labels, series, *, unit=""):
                 "width": round(width, 1),
                 "height": round(height, 1),
                 "css_class": css_class,
-                "title": f"{label}: {name} {_number(value)}{unit}",
+                "title": gettext("%(label)s: %(series)s %(value)s") % {
+                    "label": label, "series": name, "value": _number(value) + str(unit)},
             })
     ticks = [
-        {"y": round(TOP + PLOT_HEIGHT - PLOT_HEIGHT * i / 4, 1), "label": f"{top * i / 4:g}"}
+        {"y": round(TOP + PLOT_HEIGHT - PLOT_HEIGHT * i / 4, 1), "label": _number(float(top * i / 4))}
         for i in range(5)
     ]
     every = max(1, math.ceil(len(labels) / 16))  # no more than 16 labels under the bars
@@ -77,6 +87,7 @@ def heatmap(title, cells):
     size_y = (HEIGHT - TOP - BOTTOM) / 7
     squares = []
     for weekday, day_name in enumerate(WEEKDAYS):
+        day_name = str(day_name)
         for column, hour in enumerate(hours):
             value = cells.get((weekday, hour), 0)
             squares.append({
@@ -86,14 +97,15 @@ def heatmap(title, cells):
                 "height": round(size_y - 2, 1),
                 # At least a faint tint, so an empty hour still reads as part of the grid.
                 "opacity": round(0.06 + 0.94 * value / top, 2) if top else 0.06,
-                "title": f"{day_name} {hour:02d}:00: {value:.1f} arrivals a day",
+                "title": gettext("%(day)s %(hour)s: %(arrivals)s arrivals a day") % {
+                    "day": day_name, "hour": f"{hour:02d}:00", "arrivals": _number(value, 1)},
             })
     return {
         "kind": "heatmap", "title": title, "width": WIDTH, "height": HEIGHT, "squares": squares,
-        "rows": [{"y": round(TOP + size_y * (i + 0.5), 1), "text": name} for i, name in enumerate(WEEKDAYS)],
+        "rows": [{"y": round(TOP + size_y * (i + 0.5), 1), "text": str(name)} for i, name in enumerate(WEEKDAYS)],
         "labels": [{"x": round(LEFT + size_x * (i + 0.5), 1), "text": f"{hour:02d}"} for i, hour in enumerate(hours)],
         "label_y": HEIGHT - 10, "empty": not cells,
-        "note": f"darkest: {top:.1f} a day" if top else "",
+        "note": gettext("darkest: %(arrivals)s a day") % {"arrivals": _number(top, 1)} if top else "",
     }
 
 
@@ -112,16 +124,17 @@ def dashboard_charts(figures, served_by_hour, arrivals, distribution, step_minut
     bands = [f"{i * step_minutes}-{(i + 1) * step_minutes}" for i in range(len(distribution) - 1)]
     bands.append(f"{(len(distribution) - 1) * step_minutes}+")
     return [
-        bar_chart("Waits by hour of arrival (minutes)", labels, [
-            ("median", "median", [wait_minutes(h, "median") for h in hours]),
-            ("90th percentile", "p90", [wait_minutes(h, "p90") for h in hours]),
-        ], unit=" min"),
-        bar_chart("Arrivals and customers served, by hour", labels, [
-            ("arrived", "arrived", [by_hour[h]["issued"] if h in by_hour else 0 for h in hours]),
-            ("served", "served", [served_by_hour.get(h, 0) for h in hours]),
+        bar_chart(gettext("Waits by hour of arrival (minutes)"), labels, [
+            (gettext("median"), "median", [wait_minutes(h, "median") for h in hours]),
+            (gettext("90th percentile"), "p90", [wait_minutes(h, "p90") for h in hours]),
+        ], unit=" " + gettext("min")),
+        bar_chart(gettext("Arrivals and customers served, by hour"), labels, [
+            (gettext("arrived"), "arrived", [by_hour[h]["issued"] if h in by_hour else 0 for h in hours]),
+            (gettext("served"), "served", [served_by_hour.get(h, 0) for h in hours]),
         ]),
-        heatmap("Arrivals a day, by weekday and hour", arrivals),
+        heatmap(gettext("Arrivals a day, by weekday and hour"), arrivals),
         # Counts of nobody are no distribution: said in words, as the other charts say an empty range.
-        bar_chart("How long people waited (minutes)", bands,
-                  [("customers", "customers", distribution if any(distribution) else [None] * len(distribution))]),
+        bar_chart(gettext("How long people waited (minutes)"), bands,
+                  [(gettext("customers"), "customers",
+                    distribution if any(distribution) else [None] * len(distribution))]),
     ]

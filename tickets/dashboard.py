@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from printing.state import printer_states
@@ -28,7 +29,7 @@ RATINGS = [1, 2, 3, 4, 5]
 def manager_branch(request, slug):
     branch = get_object_or_404(Branch, slug=slug)
     if not is_manager_of(request.user, branch):
-        raise PermissionDenied("Only managers of this branch see its dashboard.")
+        raise PermissionDenied(gettext("Only managers of this branch see its dashboard."))
     return branch
 
 
@@ -36,10 +37,10 @@ def presets(today):
     """The ranges a manager looks at most, as (label, first day, last day)."""
     yesterday = today - datetime.timedelta(days=1)
     return [
-        ("Today", today, today),
-        ("Yesterday", yesterday, yesterday),
-        ("Last 7 days", today - datetime.timedelta(days=6), today),
-        ("Last 30 days", today - datetime.timedelta(days=29), today),
+        (gettext("Today"), today, today),
+        (gettext("Yesterday"), yesterday, yesterday),
+        (gettext("Last 7 days"), today - datetime.timedelta(days=6), today),
+        (gettext("Last 30 days"), today - datetime.timedelta(days=29), today),
     ]
 
 
@@ -128,8 +129,11 @@ def hold_back_note(request, slug, feedback_id):
         messages.error(request, str(refusal))
     else:
         number = feedback.ticket.number
-        messages.success(request, f"The note on {number} is held back from the tellers." if hold
-                         else f"The note on {number} is no longer held back.")
+        if hold:
+            done = gettext("The note on %(ticket)s is held back from the tellers.")
+        else:
+            done = gettext("The note on %(ticket)s is no longer held back.")
+        messages.success(request, done % {"ticket": number})
     back = request.POST.get("next", "")
     # Back to the range the manager was reading; only a path of this dashboard, never another site.
     if back.startswith(f"/b/{branch.slug}/stats/"):
@@ -171,6 +175,8 @@ def _csv_response(request, slug, name, header, rows_for):
     return response
 
 
+# The columns are keys, not labels: the README lists them as a contract and spreadsheets and scripts read
+# them by name, so they stay the same whatever the language of the manager who downloads the file.
 TICKET_COLUMNS = [
     "number", "day", "service", "service_name", "status", "priority", "transferred", "issued_at",
     "first_called_at", "called_at", "finished_at", "wait_seconds", "service_seconds", "quoted_wait_seconds",

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import connection, models
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from . import look
 
@@ -26,15 +26,16 @@ def validate_languages(value):
     unknown = [code for code in codes if code not in known]
     if unknown or not codes:
         raise ValidationError(
-            f"{', '.join(unknown) or 'Nothing'} is not a language Frontline speaks: choose from {', '.join(known)}."
+            gettext("%(codes)s is not a language Frontline speaks: choose from %(known)s.")
+            % {"codes": ", ".join(unknown) or gettext("Nothing"), "known": ", ".join(known)}
         )
     if len(set(codes)) != len(codes):
-        raise ValidationError("Each language once.")
+        raise ValidationError(gettext("Each language once."))
 
 
 def validate_time_zone(value):
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not an IANA time zone, such as Europe/Paris.")
+        raise ValidationError(gettext("%(zone)r is not an IANA time zone, such as Europe/Paris.") % {"zone": value})
 
 
 class Branch(models.Model):
@@ -42,12 +43,12 @@ class Branch(models.Model):
     slug = models.SlugField(unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     speak_calls = models.BooleanField(
-        default=True, help_text="The lobby display also speaks each call aloud."
+        default=True, help_text=_("The lobby display also speaks each call aloud.")
     )
     languages = models.CharField(
         max_length=60, default="en", validators=[validate_languages],
-        help_text="The languages offered to customers, comma-separated, the default first, in the order the "
-        "lobby display shows and speaks them: for example 'pt,en'. Codes: en, fil, zh-hant, pt, ar.",
+        help_text=_("The languages offered to customers, comma-separated, the default first, in the order the "
+        "lobby display shows and speaks them: for example 'pt,en'. Codes: en, fil, zh-hant, pt, ar."),
     )
     # The bank's own look on the customers' screens (tickets/look.py).
     bank_name = models.CharField(max_length=100, blank=True, help_text="Shown with the logo: e.g. 'Banco Atlântico'.")
@@ -58,13 +59,13 @@ class Branch(models.Model):
     )
     speak_digits_as_words = models.BooleanField(
         default=False,
-        help_text="The spoken call says each digit as a word of the language (A sero sero pito) instead of "
-        "leaving the digits to the voice (A 0 0 7).",
+        help_text=_("The spoken call says each digit as a word of the language (A sero sero pito) instead of "
+        "leaving the digits to the voice (A 0 0 7)."),
     )
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "branches"
+        verbose_name_plural = _("branches")
 
     def __str__(self):
         return self.name
@@ -110,16 +111,16 @@ class Service(models.Model):
     name = models.CharField(max_length=100)
     code = models.CharField(
         max_length=1,
-        help_text="The one-letter prefix of this service's ticket numbers, e.g. A for A007.",
+        help_text=_("The one-letter prefix of this service's ticket numbers, e.g. A for A007."),
         # Said in words before the database's constraint refuses it in its own.
-        validators=[RegexValidator(r"^[A-Z]\Z", "One capital letter, A to Z: it begins each ticket number.")],
+        validators=[RegexValidator(r"^[A-Z]\Z", _("One capital letter, A to Z: it begins each ticket number."))],
     )
     target_wait_minutes = models.PositiveSmallIntegerField(
-        default=10, validators=[MinValueValidator(1, "A target of at least 1 minute.")],
-        help_text="Customers called within this many minutes count as served on time (service level).",
+        default=10, validators=[MinValueValidator(1, _("A target of at least 1 minute."))],
+        help_text=_("Customers called within this many minutes count as served on time (service level)."),
     )
-    active = models.BooleanField(default=True, help_text="Inactive services take no new tickets.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the kiosk and display.")
+    active = models.BooleanField(default=True, help_text=_("Inactive services take no new tickets."))
+    position = models.PositiveSmallIntegerField(default=0, help_text=_("Order on the kiosk and display."))
 
     class Meta:
         ordering = ["branch", "position", "code"]
@@ -134,12 +135,12 @@ class Service(models.Model):
 
 class Counter(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open"
-        PAUSED = "paused"
-        CLOSED = "closed"
+        OPEN = "open", _("Open")
+        PAUSED = "paused", _("Paused")
+        CLOSED = "closed", _("Closed")
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="counters")
-    name = models.CharField(max_length=50, help_text="As shown to customers, e.g. 3.")
+    name = models.CharField(max_length=50, help_text=_("As shown to customers, e.g. 3."))
     services = models.ManyToManyField(Service, related_name="counters", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CLOSED)
     # Who works at it now (actions.sign_in): an open counter with nobody at it calls nobody, so the
@@ -151,16 +152,19 @@ class Counter(models.Model):
     # The teller's current stretch and break, nothing older (actions._end_break): a finished break leaves
     # only its minutes in the branch's day total (BreakDay), so no list of a teller's breaks exists.
     working_since = models.DateTimeField(
-        null=True, blank=True, help_text="Since when its teller has worked without a break: sign-in or the last break's end."
+        null=True, blank=True,
+        help_text=_("Since when its teller has worked without a break: sign-in or the last break's end."),
     )
-    paused_at = models.DateTimeField(null=True, blank=True, help_text="When its current break began, while it lasts.")
+    paused_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When its current break began, while it lasts.")
+    )
 
     class Meta:
         ordering = ["branch", "name"]
         constraints = [models.UniqueConstraint(fields=["branch", "name"], name="counter_name_unique_in_branch")]
 
     def __str__(self):
-        return f"Counter {self.name}"
+        return gettext("Counter %(counter)s") % {"counter": self.name}
 
 
 def staff_name(user):
@@ -259,9 +263,9 @@ class Ticket(models.Model):
 
     class Lane(models.IntegerChoices):
         # Lower lanes are called first. A transferred customer has already waited once, so goes first.
-        TRANSFERRED = 0
-        PRIORITY = 1
-        NORMAL = 2
+        TRANSFERRED = 0, _("Transferred")
+        PRIORITY = 1, _("Priority")
+        NORMAL = 2, _("Normal")
 
     CLOSED_STATUSES = (Status.SERVED, Status.NO_SHOW, Status.CANCELLED)
     # Transferred customers first, then priority, then the longest waiting (see Lane).
@@ -271,8 +275,8 @@ class Ticket(models.Model):
 
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="tickets")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="tickets")
-    number = models.CharField(max_length=8, help_text="As shown and printed, e.g. A007.")
-    day = models.DateField(help_text="The branch-local business day the ticket was issued on.")
+    number = models.CharField(max_length=8, help_text=_("As shown and printed, e.g. A007."))
+    day = models.DateField(help_text=_("The branch-local business day the ticket was issued on."))
     token = models.CharField(max_length=32, unique=True, editable=False)
     priority = models.BooleanField(default=False)
     # Chosen at the kiosk or on the phone: the printed ticket, the phone page and its texts speak it.
@@ -281,24 +285,24 @@ class Ticket(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
 
     issued_at = models.DateTimeField()
-    queued_at = models.DateTimeField(help_text="When it joined its current queue: issued, or transferred.")
+    queued_at = models.DateTimeField(help_text=_("When it joined its current queue: issued, or transferred."))
     first_called_at = models.DateTimeField(null=True, blank=True)
-    called_at = models.DateTimeField(null=True, blank=True, help_text="When it was called to its last counter.")
+    called_at = models.DateTimeField(null=True, blank=True, help_text=_("When it was called to its last counter."))
     recalled_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the counter last called it again (a recall), since its last call."
+        null=True, blank=True, help_text=_("When the counter last called it again (a recall), since its last call.")
     )
-    finished_at = models.DateTimeField(null=True, blank=True, help_text="Served, no-show or cancelled.")
+    finished_at = models.DateTimeField(null=True, blank=True, help_text=_("Served, no-show or cancelled."))
     quoted_wait = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Seconds of wait the customer was told when the ticket was issued."
+        null=True, blank=True, help_text=_("Seconds of wait the customer was told when the ticket was issued.")
     )
     # The range told with it (tickets/predictors.py): the phone apologises once the wait passes its top.
-    quoted_low = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds: the range's bottom.")
-    quoted_high = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds: the range's top.")
+    quoted_low = models.PositiveIntegerField(null=True, blank=True, help_text=_("Seconds: the range's bottom."))
+    quoted_high = models.PositiveIntegerField(null=True, blank=True, help_text=_("Seconds: the range's top."))
     quote_method = models.CharField(
-        max_length=8, blank=True, help_text="The predictor that gave the quote told (tickets/predictors.py)."
+        max_length=8, blank=True, help_text=_("The predictor that gave the quote told (tickets/predictors.py).")
     )
     quotes = models.JSONField(
-        null=True, blank=True, help_text="Each predictor's quote at issue, in seconds, so that each can be graded."
+        null=True, blank=True, help_text=_("Each predictor's quote at issue, in seconds, so that each can be graded.")
     )
 
     counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets")
@@ -313,16 +317,16 @@ class Ticket(models.Model):
     # Figures written once, by the operation that makes them true (tickets/actions.py), so that the
     # statistics are counts and percentiles over plain integer columns in any database: SQLite can
     # neither convert time zones nor subtract timestamps, and a transferred visit's wait needs its history.
-    issued_hour = models.PositiveSmallIntegerField(help_text="The branch-local hour it was issued in, 0-23.")
+    issued_hour = models.PositiveSmallIntegerField(help_text=_("The branch-local hour it was issued in, 0-23."))
     finished_hour = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The branch-local hour it was served, marked a no-show or cancelled."
+        null=True, blank=True, help_text=_("The branch-local hour it was served, marked a no-show or cancelled.")
     )
     wait_seconds = models.PositiveIntegerField(
         null=True, blank=True,
-        help_text="Seconds spent waiting until the last call: every queue it waited in, from its first issue.",
+        help_text=_("Seconds spent waiting until the last call: every queue it waited in, from its first issue."),
     )
     service_seconds = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Seconds at the last counter, from its call to served or no-show."
+        null=True, blank=True, help_text=_("Seconds at the last counter, from its call to served or no-show.")
     )
 
     objects = TicketQuerySet.as_manager()
@@ -391,15 +395,15 @@ class Operation(models.Model):
     """
 
     class Kind(models.TextChoices):
-        CALL = "call", "call next"
-        NO_SHOW = "no_show", "no-show"
-        CLOSE = "close", "close counter"
+        CALL = "call", _("call next")
+        NO_SHOW = "no_show", _("no-show")
+        CLOSE = "close", _("close counter")
 
     counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="operations")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField()
-    summary = models.CharField(max_length=200, help_text="What it did, as the console said it.")
+    summary = models.CharField(max_length=200, help_text=_("What it did, as the console said it."))
     before = models.JSONField(default=dict)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(
@@ -421,7 +425,7 @@ class Transfer(models.Model):
     from_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     to_service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
     counter = models.ForeignKey(Counter, null=True, on_delete=models.SET_NULL, related_name="+")
-    called_at = models.DateTimeField(help_text="When the ticket was called to the counter that transferred it.")
+    called_at = models.DateTimeField(help_text=_("When the ticket was called to the counter that transferred it."))
     transferred_at = models.DateTimeField()
     transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
 
@@ -453,21 +457,23 @@ class Feedback(models.Model):
     note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField()
     perceived_wait = models.CharField(
-        max_length=12, choices=Felt.choices, blank=True, help_text="How long the wait felt, if the customer said."
+        max_length=12, choices=Felt.choices, blank=True, help_text=_("How long the wait felt, if the customer said.")
     )
     # The feedback shield (tickets/shield.py): a held-back note never reaches a teller; managers see it, marked.
-    held_back = models.BooleanField(default=False, help_text="Kept from the tellers: insulting words, or a manager's flag.")
+    held_back = models.BooleanField(
+        default=False, help_text=_("Kept from the tellers: insulting words, or a manager's flag.")
+    )
     flagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The manager who held the note back or let it through; empty when the word list decided.",
+        help_text=_("The manager who held the note back or let it through; empty when the word list decided."),
     )
     flagged_at = models.DateTimeField(null=True, blank=True)
-    note_thanks = models.BooleanField(default=False, help_text="The note thanks (the thanks word list).")
+    note_thanks = models.BooleanField(default=False, help_text=_("The note thanks (the thanks word list)."))
 
     objects = FeedbackQuerySet.as_manager()
 
     class Meta:
-        verbose_name_plural = "feedback"
+        verbose_name_plural = _("feedback")
         constraints = [
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="rating_1_to_5"
@@ -478,20 +484,21 @@ class Feedback(models.Model):
         ]
 
     def __str__(self):
-        return f"Feedback on {self.ticket}"
+        return gettext("Feedback on %(ticket)s") % {"ticket": self.ticket}
 
 
 class NoteWord(models.Model):
     """A word or phrase of the feedback shield's lists (tickets/shield.py), edited by managers in the admin."""
 
     class Kind(models.TextChoices):
-        INSULT = "insult", "insulting: held back from tellers"
-        THANKS = "thanks", "thanks: shown to the teller"
+        INSULT = "insult", _("insulting: held back from tellers")
+        THANKS = "thanks", _("thanks: shown to the teller")
 
-    language = models.CharField(max_length=8, help_text="A language code: en, fil, pt, ...")
+    language = models.CharField(max_length=8, help_text=_("A language code: en, fil, pt, ..."))
     kind = models.CharField(max_length=8, choices=Kind.choices)
     word = models.CharField(
-        max_length=60, help_text="Matched as whole words, whatever the case and accents: 'thank you' matches 'Thank YOU!'"
+        max_length=60,
+        help_text=_("Matched as whole words, whatever the case and accents: 'thank you' matches 'Thank YOU!'"),
     )
 
     class Meta:
@@ -518,8 +525,8 @@ class StaffMembership(models.Model):
     """Staff belong to branches: tellers work the counters, managers also see the statistics."""
 
     class Role(models.TextChoices):
-        TELLER = "teller"
-        MANAGER = "manager"
+        TELLER = "teller", _("Teller")
+        MANAGER = "manager", _("Manager")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     branch = models.ForeignKey(Branch, on_delete=models.CASCADE, related_name="memberships")
@@ -529,7 +536,8 @@ class StaffMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "branch"], name="one_membership_per_branch")]
 
     def __str__(self):
-        return f"{self.user} ({self.role} at {self.branch})"
+        return gettext("%(user)s (%(role)s at %(branch)s)") % {
+            "user": self.user, "role": self.get_role_display(), "branch": self.branch}
 
 
 class ApiTokenQuerySet(models.QuerySet):
@@ -544,8 +552,10 @@ class ApiToken(models.Model):
     """A key for a bank's own systems; it acts as its user, with that user's branches and role."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'queue board integration'.")
-    prefix = models.CharField(max_length=10, editable=False, help_text="The key's first characters, to tell keys apart.")
+    name = models.CharField(max_length=100, help_text=_("What uses it, e.g. 'queue board integration'."))
+    prefix = models.CharField(
+        max_length=10, editable=False, help_text=_("The key's first characters, to tell keys apart.")
+    )
     # The key is random and long, so a fast hash is enough: nobody can guess their way to a match.
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

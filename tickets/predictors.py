@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 
 from .estimates import estimated_wait, queue_pace
 from .models import Ticket
@@ -236,7 +237,7 @@ def choice_for(service, now):
 
 
 # How the dashboard names them.
-METHOD_NAMES = {"queue": "People ahead x service time", "les": "Last to enter service", "hol": "Head of line"}
+METHOD_NAMES = {"queue": _("People ahead x service time"), "les": _("Last to enter service"), "hol": _("Head of line")}
 
 
 def report(branch, now):

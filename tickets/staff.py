@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import actions, care, errors
@@ -17,7 +18,7 @@ from .state import branch_state
 def _staff_counter(request, counter_id):
     counter = get_object_or_404(Counter.objects.select_related("branch"), pk=counter_id)
     if not is_staff_of(request.user, counter.branch):
-        raise PermissionDenied("You are not staff of this branch.")
+        raise PermissionDenied(gettext("You are not staff of this branch."))
     return counter
 
 
@@ -78,23 +79,24 @@ def console(request, counter_id):
 def _transfer(counter, request):
     to_service = Service.objects.filter(branch=counter.branch, code=request.POST.get("service", "")).first()
     if to_service is None:
-        raise errors.InvalidTransfer("Choose the service to transfer to.")
+        raise errors.InvalidTransfer(gettext("Choose the service to transfer to."))
     return actions.transfer(counter, to_service, by=request.user)
 
 
-# What each console button does, and what it says when done.
+# What each console button does, and what it says when done (%(ticket)s: the ticket it acted on; undo's
+# %(operation)s: what it took back).
 OPERATIONS = {
     "call-next": (lambda counter, request: actions.call_next(counter, by=request.user), None),
-    "recall": (lambda counter, request: actions.recall(counter, by=request.user), "Called {} again."),
-    "serve": (lambda counter, request: actions.mark_served(counter, by=request.user), "{} served."),
+    "recall": (lambda counter, request: actions.recall(counter, by=request.user), _("Called %(ticket)s again.")),
+    "serve": (lambda counter, request: actions.mark_served(counter, by=request.user), _("%(ticket)s served.")),
     "no-show": (lambda counter, request: actions.mark_no_show(counter, by=request.user), None),
-    "transfer": (_transfer, "{} transferred."),
-    "pause": (lambda counter, request: actions.pause_counter(counter), "Counter paused."),
-    "resume": (lambda counter, request: actions.resume_counter(counter), "Counter open."),
+    "transfer": (_transfer, _("%(ticket)s transferred.")),
+    "pause": (lambda counter, request: actions.pause_counter(counter), _("Counter paused.")),
+    "resume": (lambda counter, request: actions.resume_counter(counter), _("Counter open.")),
     "close": (lambda counter, request: actions.close_counter(counter, by=request.user), None),
-    "undo": (lambda counter, request: actions.undo(counter, by=request.user), "Undone: {}."),
+    "undo": (lambda counter, request: actions.undo(counter, by=request.user), _("Undone: %(operation)s.")),
     "take-over": (lambda counter, request: actions.sign_in(counter, request.user, take_over=True),
-                  "You are at this counter now."),
+                  _("You are at this counter now.")),
 }
 
 
@@ -103,7 +105,7 @@ OPERATIONS = {
 def operate(request, counter_id, operation):
     counter = _staff_counter(request, counter_id)
     if operation not in OPERATIONS:
-        raise Http404("No such operation.")
+        raise Http404(gettext("No such operation."))
     act, done = OPERATIONS[operation]
     try:
         if operation != "take-over":
@@ -113,11 +115,12 @@ def operate(request, counter_id, operation):
         messages.error(request, str(refusal))
     else:
         if done is None:  # an operation undo can take back says what it did, as its history does
-            done = counter.operations.first().summary + "."
+            # Translators: a sentence made of what a counter just did, e.g. "A007 called to counter 2".
+            done = gettext("%(operation)s.") % {"operation": counter.operations.first().summary}
         elif operation == "undo":
-            done = done.format(result.summary)
+            done = done % {"operation": result.summary}
         else:
-            done = done.format(getattr(result, "number", ""))
+            done = done % {"ticket": getattr(result, "number", "")}
         messages.success(request, done)
     return redirect("staff-console", counter_id=counter.pk)
 
@@ -127,6 +130,9 @@ def operate(request, counter_id, operation):
 def leave(request, counter_id):
     """The teller gets up: the counter pauses if nobody is at it, and they choose another or sign out."""
     counter = actions.leave_counter(_staff_counter(request, counter_id), request.user)
-    paused = " It is paused." if counter.status == Counter.Status.PAUSED else ""
-    messages.success(request, f"You left counter {counter.name}.{paused}")
+    if counter.status == Counter.Status.PAUSED:
+        left = gettext("You left counter %(counter)s. It is paused.")
+    else:
+        left = gettext("You left counter %(counter)s.")
+    messages.success(request, left % {"counter": counter.name})
     return redirect("staff")

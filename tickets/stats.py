@@ -34,12 +34,16 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Case, Count, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from .models import Counter, Feedback, Service, Ticket, staff_name
 
 MAX_RANGE_DAYS = 366
 WAIT_BANDS = [(0, 5 * 60, "under 5 min"), (5 * 60, 15 * 60, "5-15 min"), (15 * 60, 30 * 60, "15-30 min"),
               (30 * 60, None, "over 30 min")]
+# The bands' labels are the API's (its by_wait_band rows say them in English); the dashboard says these.
+WAIT_BAND_WORDS = {"under 5 min": gettext_lazy("under 5 min"), "5-15 min": gettext_lazy("5-15 min"),
+                   "15-30 min": gettext_lazy("15-30 min"), "over 30 min": gettext_lazy("over 30 min")}
 # How far a quote may miss and still count as kept.
 QUOTE_TOLERANCE = 5 * 60
 # The wait distribution's bars: five minutes wide, the last one for an hour and longer.
@@ -77,7 +81,8 @@ WHERE t.branch_id = %s AND t.day >= %s AND t.day <= %s
 
 
 class InvalidRange(ValueError):
-    """A date range the statistics cannot answer; ``str(error)`` says why."""
+    """A date range the statistics cannot answer; ``str(error)`` says why, in the asking page's language
+    (``from`` and ``to`` are the query's own names, the same in every language)."""
 
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -93,20 +98,21 @@ def date_range(branch, first, last, now=None):
     def day(value, name):
         # Only YYYY-MM-DD: Python would also read 20261120 or 2026-W47-1, which nobody means here.
         if not ISO_DATE.fullmatch(value):
-            raise InvalidRange(f"{name} must be a date written YYYY-MM-DD.")
+            raise InvalidRange(gettext("%(name)s must be a date written YYYY-MM-DD.") % {"name": name})
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
-            raise InvalidRange(f"{name}: {value} is not a day of the calendar.") from None
+            raise InvalidRange(gettext("%(name)s: %(value)s is not a day of the calendar.") % {
+                "name": name, "value": value}) from None
 
     first_day = day(first, "from") if first else None
     last_day = day(last, "to") if last else None
     first_day = first_day or last_day or today
     last_day = last_day or first_day
     if last_day < first_day:
-        raise InvalidRange("from must not be after to.")
+        raise InvalidRange(gettext("%(from)s must not be after %(to)s.") % {"from": "from", "to": "to"})
     if (last_day - first_day).days >= MAX_RANGE_DAYS:
-        raise InvalidRange(f"A range can cover at most {MAX_RANGE_DAYS} days.")
+        raise InvalidRange(gettext("A range can cover at most %(days)s days.") % {"days": MAX_RANGE_DAYS})
     return first_day, last_day
 
 

@@ -1,14 +1,13 @@
 import datetime
 
 from django import template
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import format_html, json_script
 from django.utils.safestring import mark_safe
 
-from django.urls import reverse
-from django.utils import translation
-
 from tickets import languages as languages_of
-from tickets import words
+from tickets import stats, words
 from tickets.models import Logo, staff_name
 from tickets.state import has_passed
 
@@ -140,6 +139,12 @@ def time_at(moment, branch):
 def outcome(status):
     """What became of a ticket in people's words (tickets/words.py): "no-show" for the API's ``no_show``."""
     return words.WORDS["outcome"][status]
+
+
+@register.filter
+def band_word(label):
+    """A wait band of stats.WAIT_BANDS as the dashboard says it ("under 5 min"), in the page's language."""
+    return stats.WAIT_BAND_WORDS.get(label, label)
 
 
 @register.filter
