@@ -23,8 +23,8 @@ class MembershipInline(admin.TabularInline):
 class BranchForm(forms.ModelForm):
     """The branch, and the bank's logo for its screens: uploaded here, checked (tickets/look.py: logo_type)."""
 
-    logo_file = forms.FileField(required=False, label="Logo", help_text="PNG, JPEG or SVG, at most 200 KB.")
-    remove_logo = forms.BooleanField(required=False, label="Remove the logo")
+    logo_file = forms.FileField(required=False, label=_("Logo"), help_text=_("PNG, JPEG or SVG, at most 200 KB."))
+    remove_logo = forms.BooleanField(required=False, label=_("Remove the logo"))
 
     class Meta:
         model = Branch

@@ -9,6 +9,7 @@ contrast), so no colour a bank chooses makes its buttons unreadable.
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 LOGO_MAX_BYTES = 200 * 1024
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
@@ -16,7 +17,7 @@ COLOUR = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 def validate_colour(value):
     if value and not COLOUR.match(value):
-        raise ValidationError(f"{value!r} is not a colour written #RRGGBB, such as #0a4d8c.")
+        raise ValidationError(gettext("%(value)r is not a colour written #RRGGBB, such as #0a4d8c.") % {"value": value})
 
 
 def _luminance(colour):
@@ -45,7 +46,7 @@ def stylesheet(branch):
 def logo_type(data):
     """The image type of an uploaded logo's bytes, or a ValidationError: PNG, JPEG or SVG, at most 200 KB."""
     if len(data) > LOGO_MAX_BYTES:
-        raise ValidationError(f"A logo of at most {LOGO_MAX_BYTES // 1024} KB, please.")
+        raise ValidationError(gettext("A logo of at most %(size)s KB, please.") % {"size": LOGO_MAX_BYTES // 1024})
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
     if data.startswith(b"\xff\xd8\xff"):
@@ -53,4 +54,4 @@ def logo_type(data):
     head = data[:1024].lstrip().lower()
     if head.startswith((b"<?xml", b"<svg")) and b"<svg" in data[:4096].lower():
         return "image/svg+xml"
-    raise ValidationError("The logo must be a PNG, JPEG or SVG image.")
+    raise ValidationError(gettext("The logo must be a PNG, JPEG or SVG image."))

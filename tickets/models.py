@@ -51,11 +51,11 @@ class Branch(models.Model):
         "lobby display shows and speaks them: for example 'pt,en'. Codes: en, fil, zh-hant, pt, ar."),
     )
     # The bank's own look on the customers' screens (tickets/look.py).
-    bank_name = models.CharField(max_length=100, blank=True, help_text="Shown with the logo: e.g. 'Banco Atlântico'.")
+    bank_name = models.CharField(max_length=100, blank=True, help_text=_("Shown with the logo: e.g. 'Banco Atlântico'."))
     brand_colour = models.CharField(
         max_length=7, blank=True, validators=[look.validate_colour],
-        help_text="The bank's colour, #RRGGBB, for the screens' buttons and bars; its text is white or black, "
-        "whichever reads better. Empty: Frontline's blue.",
+        help_text=_("The bank's colour, #RRGGBB, for the screens' buttons and bars; its text is white or black, "
+                    "whichever reads better. Empty: Frontline's blue."),
     )
     speak_digits_as_words = models.BooleanField(
         default=False,
