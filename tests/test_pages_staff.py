@@ -160,3 +160,12 @@ def test_the_console_lists_no_ticket_of_a_service_switched_off(branch, deposits,
     loans.save()
     waiting = console_view(branch_state(branch), counter2.pk)["waiting"]
     assert [row["number"] for row in waiting] == ["A001"]
+
+
+def test_console_says_how_often_the_customer_at_the_counter_was_called_again(client, deposits, counter, teller):
+    actions.issue_ticket(deposits)
+    actions.call_next(counter, by=teller)
+    client.force_login(teller)
+    assert "called again" not in visible_text(client.get(f"/staff/counters/{counter.pk}/").content.decode())
+    actions.recall(counter, by=teller)
+    assert "Deposits · called again 1 time · at the counter for" in visible_text(client.get(f"/staff/counters/{counter.pk}/").content.decode())

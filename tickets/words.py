@@ -107,6 +107,8 @@ WORDS = {
     "priority": _(" · priority"),
     "transferred": _(" · transferred"),
     "waiting_for_counter": _("Waiting for this counter ({n})"),
+    # How often the customer at the counter was called again: a teller sees at once who is not coming.
+    "recalled": Plural(" · called again {n} time", " · called again {n} times"),
     "resume": _("Resume"),
     "open_counter": _("Open counter"),
     "counter_status": {"open": _("open"), "paused": _("paused"), "closed": _("closed")},

@@ -62,6 +62,7 @@
     if (serving) {
       F.fill(root, "serving-number", serving.number);
       F.fill(root, "serving-service", nameOf(serving.service) + (serving.priority ? F.say("priority") : ""));
+      F.fill(root, "recalled", serving.recall_count ? F.say("recalled", { n: serving.recall_count }) : "");
       F.since(root.querySelector('[data-slot="serving-since"]'), serving.called_at);
     }
     offerTransfers(serving);

@@ -249,6 +249,11 @@ def test_the_console_shows_live_what_a_fresh_load_shows(open_page, floor, counte
     expect(teller.get_by_role("button", name=re.compile("Recall"))).to_be_visible()
     same()
 
+    floor.counter(counter, "recall")
+    floor.counter(counter, "recall")  # a customer who does not come: the teller sees how often they were called
+    showing(teller.locator(".current"), "Deposits · priority · called again 2 times · at the counter for")
+    same()
+
     floor.counter(counter, "serve")  # a counter pauses between customers, never in the middle of one
     floor.counter(counter, "pause")
     expect(teller.locator(".pill")).to_have_text("paused")
