@@ -14,9 +14,10 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 def drawn_in(language):
-    """The language a page asked for in ``language`` is drawn in: Django activates only a language with a
-    catalog (Filipino has none of Django's, so English until the project's own is compiled)."""
-    return language if check_for_language(language) else settings.LANGUAGE_CODE
+    """Django activates only a language with a catalog: every one of settings.LANGUAGES has ours (locale/),
+    Filipino included, which Django has none of."""
+    assert check_for_language(language)
+    return language
 
 
 def at(minutes):
@@ -58,7 +59,7 @@ def test_the_dashboards_charts_name_weekdays_and_numbers_in_the_managers_languag
     client.force_login(manager)
     page = client.get("/b/main/stats/?from=2026-06-10&to=2026-06-10", HTTP_ACCEPT_LANGUAGE="pt").content.decode()
     # 09:00 UTC is 10:00 in Lisbon; Portuguese writes a decimal comma.
-    assert "Qua 10:00: 1,0 arrivals a day" in page and "Wed 10:00" not in page
+    assert "Qua 10:00: 1,0 chegadas por dia" in page and "Wed 10:00" not in page
 
 
 def test_the_charts_coordinates_are_svg_numbers_in_every_language(client, deposits, counter, manager):
