@@ -53,9 +53,13 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run_all.py $(ARGS)
 
 # Every screen in each state, at TV, phone and tablet sizes, saved to screenshots/ (needs Chromium).
+# The few the README shows, kept in docs/screenshots/ (committed): each screen at its real size.
+README_SHOTS = kiosk-portrait-1080x1920 display-calling-tv display-pt phone-waiting staff-console-tablet dashboard-desk
+
 screenshots: $(VENV)/.installed
 	$(BIN)/pytest -q -p no:xdist tests/browser
-	@echo "Screenshots are in screenshots/"
+	mkdir -p docs/screenshots && for shot in $(README_SHOTS); do cp screenshots/$$shot.png docs/screenshots/; done
+	@echo "Screenshots are in screenshots/ (and the README's in docs/screenshots/)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache
