@@ -46,6 +46,11 @@ ROUTES = {
     "b/<slug:slug>/stats/summary.csv": ("manager", "GET", "/b/main/stats/summary.csv"),
     "b/<slug:slug>/stats/notes/<int:feedback_id>/hold-back/": (
         "manager", "POST", "/b/main/stats/notes/{feedback}/hold-back/"),
+    "b/<slug:slug>/stats/notes/<int:feedback_id>/export.json": (
+        "manager", "GET", "/b/main/stats/notes/{feedback}/export.json"),
+    "b/<slug:slug>/stats/notes/<int:feedback_id>/delete/": ("manager", "POST", "/b/main/stats/notes/{feedback}/delete/"),
+    "b/<slug:slug>/audit/": ("manager", "GET", "/b/main/audit/"),
+    "b/<slug:slug>/audit/trail.csv": ("manager", "GET", "/b/main/audit/trail.csv"),
     "t/<token:token>/": ("holder", "GET", "/t/{token}/"),
     "t/<token:token>/print/": ("holder", "GET", "/t/{token}/print/"),
     "t/<token:token>/kiosk/<slug:kiosk>/": ("holder", "GET", "/t/{token}/kiosk/entrance/"),

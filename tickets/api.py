@@ -397,12 +397,12 @@ def counter_state(counter):
 
 @api.post("/counters/{counter_id}/pause/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
 def pause(request, counter_id: int):
-    return counter_state(actions.pause_counter(staff_counter(request, counter_id)))
+    return counter_state(actions.pause_counter(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/resume/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
 def resume(request, counter_id: int):
-    return counter_state(actions.resume_counter(staff_counter(request, counter_id)))
+    return counter_state(actions.resume_counter(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/close/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])

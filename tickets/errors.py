@@ -74,3 +74,15 @@ class NothingToUndo(QueueError):
             f"Nothing to undo at counter {counter.name}: call next, no-show and close can be taken back for "
             f"{seconds} seconds, while nothing else has happened at the counter."
         )
+
+
+class TooManyWaiting(QueueError):
+    """The branch has as many phone tickets waiting as it takes: a phone waits until some are called."""
+
+    retry_after = 60
+
+    def __init__(self, branch):
+        super().__init__(
+            f"{branch.name} has as many phone tickets waiting as it can take now: please try again in a few "
+            "minutes, or take a ticket at the kiosk."
+        )

@@ -89,8 +89,8 @@ OPERATIONS = {
     "serve": (lambda counter, request: actions.mark_served(counter, by=request.user), "{} served."),
     "no-show": (lambda counter, request: actions.mark_no_show(counter, by=request.user), None),
     "transfer": (_transfer, "{} transferred."),
-    "pause": (lambda counter, request: actions.pause_counter(counter), "Counter paused."),
-    "resume": (lambda counter, request: actions.resume_counter(counter), "Counter open."),
+    "pause": (lambda counter, request: actions.pause_counter(counter, by=request.user), "Counter paused."),
+    "resume": (lambda counter, request: actions.resume_counter(counter, by=request.user), "Counter open."),
     "close": (lambda counter, request: actions.close_counter(counter, by=request.user), None),
     "undo": (lambda counter, request: actions.undo(counter, by=request.user), "Undone: {}."),
     "take-over": (lambda counter, request: actions.sign_in(counter, request.user, take_over=True),
@@ -113,7 +113,7 @@ def operate(request, counter_id, operation):
         messages.error(request, str(refusal))
     else:
         if done is None:  # an operation undo can take back says what it did, as its history does
-            done = counter.operations.first().summary + "."
+            done = counter.operations.undoable().first().summary + "."
         elif operation == "undo":
             done = done.format(result.summary)
         else:
