@@ -39,6 +39,7 @@ ROUTES = {
     "favicon.ico": ("public", "GET", "/favicon.ico"),
     "b/<slug:slug>/kiosk/": ("public", "GET", "/b/main/kiosk/"),
     "b/<slug:slug>/kiosk/<slug:kiosk>/": ("public", "GET", "/b/main/kiosk/entrance/"),
+    "b/<slug:slug>/kiosk/<slug:kiosk>/register/": ("public", "GET", "/b/main/kiosk/entrance/register/"),
     "b/<slug:slug>/join/": ("public", "GET", "/b/main/join/"),
     "b/<slug:slug>/display/": ("public", "GET", "/b/main/display/"),
     "b/<slug:slug>/stats/": ("manager", "GET", "/b/main/stats/"),

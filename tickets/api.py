@@ -22,7 +22,7 @@ from . import actions, care, errors, perceived, stats
 from .converters import is_token
 from .models import ApiToken, Branch, Counter, Service, Ticket
 from .permissions import is_manager_of, is_staff_of
-from .ratelimit import allow_ticket
+from .ratelimit import TicketLimit
 from .state import branch_state, ticket_state
 from .state import iso as state_iso
 
@@ -64,11 +64,21 @@ def invalid_input(request, exc):
     return api.create_response(request, {"error": "Invalid input.", "details": details}, status=400)
 
 
+class TooMany(HttpError):
+    """A 429, with the seconds after which the same request would be taken (Retry-After)."""
+
+    def __init__(self, message, retry_after):
+        super().__init__(429, message)
+        self.retry_after = retry_after
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     response = api.create_response(request, {"error": str(exc)}, status=exc.status_code)
     if exc.status_code == 401:
         response["WWW-Authenticate"] = "Bearer"
+    if exc.status_code == 429:
+        response["Retry-After"] = str(getattr(exc, "retry_after", 60))
     return response
 
 
@@ -302,12 +312,18 @@ def get_branch(request, slug: str):
 )
 def take_ticket(request, slug: str, body: TicketRequest):
     branch = get_object_or_404(Branch, slug=slug)
-    if not allow_ticket(request):
-        raise HttpError(429, "Too many tickets from this address; please wait a minute.")
+    limit = TicketLimit(request, branch)
+    wait = limit.refused()
+    if wait:
+        raise TooMany("Too many tickets from this address; please wait a minute.", wait)
     service = Service.objects.filter(branch=branch, code=body.service.upper()).first()
     if service is None:
         raise errors.ServiceUnavailable(f"{branch.name} has no service {body.service!r}.")
-    ticket = actions.issue_ticket(service, priority=body.priority)
+    try:
+        ticket = actions.issue_ticket(service, priority=body.priority, channel=limit.channel)
+    except errors.TooManyWaiting as full:
+        raise TooMany(str(full), full.retry_after) from None
+    limit.count()
     return Status(201, ticket_state(ticket))
 
 

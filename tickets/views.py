@@ -6,13 +6,14 @@ Server-rendered and usable without JavaScript; each view checks who asks, parses
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import actions, errors
 from .forms import FeedbackForm, TicketForm
 from .models import Branch, Ticket
 from .qr import qr_svg
-from .ratelimit import allow_ticket
+from .ratelimit import TicketLimit
 from .state import branch_state, has_passed, ticket_state
 
 
@@ -25,19 +26,33 @@ def _take_ticket(request, branch, template, next_page, then=None):
 
     ``then(ticket)``, if given, answers once the ticket is taken, instead of the redirect to ``next_page``."""
     form = TicketForm(branch, request.POST or None)
-    if request.method == "POST" and not allow_ticket(request):
-        form.add_error(None, "Too many tickets from this kiosk in the last minute: please wait a moment.")
-        context = {"branch": branch, "state": branch_state(branch), "form": form}
-        return render(request, template, context, status=429)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ticket = actions.issue_ticket(form.cleaned_data["service"], priority=form.cleaned_data["priority"])
-        except errors.QueueError as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            return then(ticket) if then else redirect(next_page, token=ticket.token)
+    if request.method == "POST":
+        limit = TicketLimit(request, branch)
+        wait = limit.refused()
+        if wait:
+            form.add_error(None, _("Too many tickets from this kiosk in the last minute: please wait a moment."))
+            return _refused(request, branch, template, form, wait)
+        if form.is_valid():
+            try:
+                ticket = actions.issue_ticket(form.cleaned_data["service"], priority=form.cleaned_data["priority"],
+                                              channel=limit.channel)
+            except errors.TooManyWaiting as full:
+                form.add_error(None, str(full))
+                return _refused(request, branch, template, form, full.retry_after)
+            except errors.QueueError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                limit.count()
+                return then(ticket) if then else redirect(next_page, token=ticket.token)
     context = {"branch": branch, "state": branch_state(branch), "form": form}
     return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _refused(request, branch, template, form, retry_after):
+    context = {"branch": branch, "state": branch_state(branch), "form": form}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def kiosk(request, slug):
