@@ -12,7 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
@@ -295,19 +295,39 @@ class FeedbackOut(Schema):
 
 class Error(Schema):
     error: str
+    code: Optional[str] = Field(None, description="The refusal's name, e.g. CounterStaffed, for a program to tell refusals apart.")
+    details: Optional[list[dict]] = Field(None, description="For invalid input: each field and what is wrong with it.")
+
+
+# Every answer an operation can give is declared with it (issue 13: the schema and the behaviour agree):
+# 400 for input its types refuse (a counter id that is not a whole number, a body that is not the schema's),
+# 404 for an unknown branch, ticket or counter, 413 for a body over the size limit, 503 while the database
+# cannot be reached (queuesite/middleware.py).
+ANY = {400: Error, 404: Error, 503: Error}
+WITH_BODY = {**ANY, 413: Error}
+# Staff calls: 401 without a session or key, 403 for another branch's staff (and a session without its CSRF
+# header), 409 for a refusal of the queue (the counter's state).
+STAFF_REFUSALS = {**ANY, 401: Error, 403: Error, 409: Error}
+# The database's ids are 64-bit: a larger number is no counter, and is refused before it reaches a query
+# (SQLite cannot even bind it).
+MAX_ID = 2**63 - 1
+
+
+def counter_id_path():
+    return Path(..., ge=1, le=MAX_ID, description="The counter's id.")
 
 
 # --- customers -----------------------------------------------------------------------------------
 
 
-@api.get("/branches/{slug}/", response=BranchOut, tags=["branches"])
+@api.get("/branches/{slug}/", response={200: BranchOut, 404: Error, 503: Error}, tags=["branches"])
 def get_branch(request, slug: str):
     return branch_state(get_object_or_404(Branch, slug=slug))
 
 
 @api.post(
     "/branches/{slug}/tickets/",
-    response={201: TicketOut, 400: Error, 404: Error, 429: Error},
+    response={201: TicketOut, **WITH_BODY, 429: Error},
     tags=["tickets"],
 )
 def take_ticket(request, slug: str, body: TicketRequest):
@@ -333,18 +353,18 @@ def holder_ticket(token):
     return get_object_or_404(Ticket.objects.select_related("branch", "service", "counter"), token=token)
 
 
-@api.get("/tickets/{token}/", response={200: TicketOut, 404: Error}, tags=["tickets"])
+@api.get("/tickets/{token}/", response={200: TicketOut, 404: Error, 503: Error}, tags=["tickets"])
 def get_ticket(request, token: str):
     return ticket_state(holder_ticket(token))
 
 
-@api.post("/tickets/{token}/cancel/", response={200: TicketOut, 404: Error, 409: Error}, tags=["tickets"])
+@api.post("/tickets/{token}/cancel/", response={200: TicketOut, 404: Error, 409: Error, 503: Error}, tags=["tickets"])
 def cancel_ticket(request, token: str):
     return ticket_state(actions.cancel(holder_ticket(token)))
 
 
 @api.post(
-    "/tickets/{token}/feedback/", response={201: FeedbackOut, 400: Error, 404: Error, 409: Error}, tags=["tickets"]
+    "/tickets/{token}/feedback/", response={201: FeedbackOut, **WITH_BODY, 409: Error}, tags=["tickets"]
 )
 def give_feedback(request, token: str, body: FeedbackRequest):
     ticket = holder_ticket(token)
@@ -360,7 +380,7 @@ def give_feedback(request, token: str, body: FeedbackRequest):
 
 # --- tellers -------------------------------------------------------------------------------------
 
-STAFF_ANSWERS = {200: CounterTicketOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+STAFF_ANSWERS = {200: CounterTicketOut, **STAFF_REFUSALS, 413: Error}
 # The holder's key: a teller who had it could cancel their customer's ticket or leave its feedback.
 HOLDER_ONLY = ("token", "url")
 
@@ -371,7 +391,7 @@ def counter_ticket_state(ticket):
 
 
 @api.post("/counters/{counter_id}/call-next/", auth=STAFF, response={**STAFF_ANSWERS, 204: None}, tags=["counters"])
-def call_next(request, counter_id: int):
+def call_next(request, counter_id: int = counter_id_path()):
     counter = staff_counter(request, counter_id)
     try:
         ticket = actions.call_next(counter, by=request.auth)
@@ -381,22 +401,22 @@ def call_next(request, counter_id: int):
 
 
 @api.post("/counters/{counter_id}/recall/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def recall(request, counter_id: int):
+def recall(request, counter_id: int = counter_id_path()):
     return counter_ticket_state(actions.recall(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/serve/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def serve(request, counter_id: int):
+def serve(request, counter_id: int = counter_id_path()):
     return counter_ticket_state(actions.mark_served(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/no-show/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def no_show(request, counter_id: int):
+def no_show(request, counter_id: int = counter_id_path()):
     return counter_ticket_state(actions.mark_no_show(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/transfer/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def transfer(request, counter_id: int, body: TransferRequest):
+def transfer(request, body: TransferRequest, counter_id: int = counter_id_path()):
     counter = staff_counter(request, counter_id)
     to_service = Service.objects.filter(branch=counter.branch, code=body.service.upper()).first()
     if to_service is None:
@@ -404,7 +424,7 @@ def transfer(request, counter_id: int, body: TransferRequest):
     return counter_ticket_state(actions.transfer(counter, to_service, by=request.auth))
 
 
-COUNTER_ANSWERS = {200: CounterOut, 401: Error, 403: Error, 404: Error, 409: Error}
+COUNTER_ANSWERS = {200: CounterOut, **STAFF_REFUSALS, 413: Error}
 
 
 def counter_state(counter):
@@ -412,17 +432,17 @@ def counter_state(counter):
 
 
 @api.post("/counters/{counter_id}/pause/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def pause(request, counter_id: int):
+def pause(request, counter_id: int = counter_id_path()):
     return counter_state(actions.pause_counter(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/resume/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def resume(request, counter_id: int):
+def resume(request, counter_id: int = counter_id_path()):
     return counter_state(actions.resume_counter(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/close/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def close(request, counter_id: int):
+def close(request, counter_id: int = counter_id_path()):
     return counter_state(actions.close_counter(staff_counter(request, counter_id), by=request.auth))
 
 
@@ -431,9 +451,9 @@ class UndoOut(Schema):
     counter: CounterOut
 
 
-@api.post("/counters/{counter_id}/undo/", auth=STAFF, response={200: UndoOut, 401: Error, 403: Error, 404: Error, 409: Error},
+@api.post("/counters/{counter_id}/undo/", auth=STAFF, response={200: UndoOut, **STAFF_REFUSALS},
           tags=["counters"])
-def undo(request, counter_id: int):
+def undo(request, counter_id: int = counter_id_path()):
     """Take back the counter's last call-next (with the serve it made), no-show or close, within 10 seconds
     and while nothing else has happened at the counter; 409 otherwise."""
     counter = staff_counter(request, counter_id)
@@ -446,14 +466,14 @@ class SignInRequest(Strict):
 
 
 @api.post("/counters/{counter_id}/sign-in/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def sign_in(request, counter_id: int, body: SignInRequest):
+def sign_in(request, body: SignInRequest, counter_id: int = counter_id_path()):
     """Work at this counter (any operation at it signs the caller in too); 409 names who is there."""
     counter = staff_counter(request, counter_id, sign_in=False)
     return counter_state(actions.sign_in(counter, request.auth, take_over=body.take_over))
 
 
 @api.post("/counters/{counter_id}/leave/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def leave(request, counter_id: int):
+def leave(request, counter_id: int = counter_id_path()):
     """Stop working at this counter: it pauses if it was open with no customer."""
     counter = staff_counter(request, counter_id, sign_in=False)
     return counter_state(actions.leave_counter(counter, request.auth))
@@ -462,7 +482,7 @@ def leave(request, counter_id: int):
 # --- managers ------------------------------------------------------------------------------------
 
 
-STATS_ANSWERS = {200: dict, 400: Error, 401: Error, 403: Error, 404: Error}
+STATS_ANSWERS = {200: dict, **ANY, 401: Error, 403: Error}
 
 
 def managed_branch(request, slug):
@@ -506,7 +526,7 @@ class TellerNowOut(Schema):
     today: Optional[TellerDayOut] = Field(description="Today's figures, as by_teller counts them; null before a first customer.")
 
 
-@api.get("/branches/{slug}/tellers/", auth=STAFF, response={200: list[TellerNowOut], 401: Error, 403: Error, 404: Error},
+@api.get("/branches/{slug}/tellers/", auth=STAFF, response={200: list[TellerNowOut], 401: Error, 403: Error, 404: Error, 503: Error},
          tags=["statistics"])
 def tellers_now(request, slug: str):
     """Who is at each counter now, for how long without a break, and their share of today's load (managers)."""
