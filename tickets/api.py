@@ -5,7 +5,7 @@ same declarations, so the contract and the code cannot drift apart. Endpoints on
 is asking, parse, call one action, answer.
 """
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -16,7 +16,7 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import ConfigDict, StrictBool, StrictInt
+from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt
 
 from . import actions, care, errors, perceived, stats
 from .converters import is_token
@@ -140,14 +140,29 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def integral(value):
+    """A whole number as JSON Schema counts one (4 and 4.0 alike), never a boolean: what ``integer`` declares."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[StrictInt, BeforeValidator(integral)]
+# A service's code is one letter (models.Service.code); either case is taken.
+SERVICE_CODE = r"^[A-Za-z]$"
+
+
 class TicketRequest(Strict):
-    service: str = Field(min_length=1, max_length=1, description="The service's one-letter code.")
+    service: str = Field(pattern=SERVICE_CODE, description=(
+        "The service's one-letter code. A letter the branch has no open service for is refused with 400."))
     priority: StrictBool = False
 
 
 class FeedbackRequest(Strict):
-    rating: Optional[StrictInt] = Field(None, ge=1, le=5)
-    note: str = Field("", max_length=500)
+    rating: Optional[WholeNumber] = Field(None, ge=1, le=5)
+    note: str = Field("", max_length=500, description=(
+        "The customer's own words. Control characters other than tab and new line are refused (400); a note of "
+        "only spaces and invisible characters counts as empty."))
     # Feedback.Felt's values: the dashboard's wait bands.
     perceived_wait: Optional[Literal["under_5_min", "5_15_min", "15_30_min", "over_30_min"]] = Field(
         None, description="How long the wait felt, optional: the dashboard sets it against the real wait."
@@ -155,7 +170,9 @@ class FeedbackRequest(Strict):
 
 
 class TransferRequest(Strict):
-    service: str = Field(min_length=1, max_length=1)
+    service: str = Field(pattern=SERVICE_CODE, description=(
+        "The service to send the customer to; 400 if the branch has no open service of that letter, or it is "
+        "the ticket's own."))
 
 
 class ServiceOut(Schema):
@@ -331,6 +348,9 @@ def get_branch(request, slug: str):
     tags=["tickets"],
 )
 def take_ticket(request, slug: str, body: TicketRequest):
+    """Take the next number of a service: nothing about the customer is asked. 400 for a letter the branch has no
+    open service for; 429 (with Retry-After) over the address's or the registered kiosk's limit, or while the branch
+    has as many phone tickets waiting as it takes."""
     branch = get_object_or_404(Branch, slug=slug)
     limit = TicketLimit(request, branch)
     wait = limit.refused()
@@ -367,6 +387,8 @@ def cancel_ticket(request, token: str):
     "/tickets/{token}/feedback/", response={201: FeedbackOut, **WITH_BODY, 409: Error}, tags=["tickets"]
 )
 def give_feedback(request, token: str, body: FeedbackRequest):
+    """Once the visit is over (409 before, and once feedback is given). 400 when nothing is given: no rating, no
+    visible note and no felt wait."""
     ticket = holder_ticket(token)
     feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note, perceived_wait=body.perceived_wait)
     return Status(201, {
@@ -494,6 +516,8 @@ def managed_branch(request, slug):
 
 @api.get("/branches/{slug}/stats/", auth=STAFF, response=STATS_ANSWERS, tags=["statistics"])
 def branch_stats(request, slug: str, from_: Optional[str] = Query(None, alias="from"), to: Optional[str] = None):
+    """The branch's figures for the branch-local days ``from``..``to`` (YYYY-MM-DD, default today); 400 for a
+    date that is not one, or a range that ends before it begins."""
     branch = managed_branch(request, slug)
     try:
         first, last = stats.date_range(branch, from_, to)
