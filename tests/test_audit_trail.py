@@ -196,3 +196,16 @@ def test_simulated_history_writes_no_trail(deposits, counter, teller):
         actions.issue_ticket(deposits)
         actions.call_next(counter, by=teller)
     assert Operation.objects.count() == before
+
+
+def test_the_trail_page_is_never_stored(client, branch, manager):
+    client.force_login(manager)
+    response = client.get("/b/main/audit/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_a_bad_range_on_the_trail_page_says_so(client, branch, manager):
+    client.force_login(manager)
+    assert client.get("/b/main/audit/?from=someday").status_code == 400
+    assert client.get("/b/main/audit/trail.csv?from=someday").status_code == 400

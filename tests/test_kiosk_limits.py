@@ -131,3 +131,9 @@ def test_only_a_hash_of_the_key_is_kept(kiosk):
     key = kiosk.new_key(now=None)
     kiosk.refresh_from_db()
     assert key not in kiosk.key_hash and Kiosk.objects.filter(key_hash=kiosk.key_hash).count() == 1
+
+
+def test_the_registration_page_is_never_stored(client, kiosk):
+    response = client.get("/b/main/kiosk/entrance/register/")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert 'type="password"' in response.content.decode()
