@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -8,7 +9,7 @@ from .printer import print_test
 
 @admin.register(Kiosk)
 class KioskAdmin(admin.ModelAdmin):
-    list_display = ["name", "branch", "printer", "paper_width", "printer_state", "page"]
+    list_display = ["name", "branch", "printer", "paper_width", "printer_state", "page", "registered"]
     list_filter = ["branch", "printer"]
     search_fields = ["name", "slug", "host"]
     prepopulated_fields = {"slug": ["name"]}
@@ -22,9 +23,30 @@ class KioskAdmin(admin.ModelAdmin):
         }),
         # Written by each print, never by hand: it is what the dashboard tells the manager.
         (_("How the printer last did"), {"fields": ["last_printed_at", "last_failed_at", "last_failure"]}),
+        (_("Device key"), {
+            "fields": ["key_set_at"],
+            "description": _("A registered kiosk has its own ticket limit (KIOSK_TICKETS_PER_MINUTE) instead of its "
+                             "address's. Make a key with the action on the kiosk list, then open the registration "
+                             "page it names in the kiosk's browser and type the key once."),
+        }),
     ]
-    readonly_fields = ["page", "last_printed_at", "last_failed_at", "last_failure"]
-    actions = ["print_test_page"]
+    readonly_fields = ["page", "last_printed_at", "last_failed_at", "last_failure", "key_set_at"]
+    actions = ["print_test_page", "make_device_key"]
+
+    @admin.action(description="Make a new device key for the selected kiosks (ends their old one)")
+    def make_device_key(self, request, kiosks):
+        for kiosk in kiosks.select_related("branch"):
+            raw_key = kiosk.new_key(timezone.now())
+            self.log_change(request, kiosk, "Made a new device key.")  # so the audit trail has it too
+            self.message_user(
+                request, f"{kiosk.name}: device key, shown only this once: {raw_key} — type it at "
+                         f"{request.build_absolute_uri(kiosk.get_register_url())} in the kiosk's browser.",
+                messages.WARNING,
+            )
+
+    @admin.display(description="Device key", boolean=True)
+    def registered(self, kiosk):
+        return bool(kiosk.key_hash)
 
     @admin.action(description=_("Print a test page on the selected kiosks' printers"))
     def print_test_page(self, request, kiosks):

@@ -5,7 +5,9 @@ A kiosk also remembers how its printer last did (a ticket printed, a failure and
 dashboard can say a printer is out of paper before a queue of customers says it.
 """
 
+import hashlib
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -19,10 +21,26 @@ from tickets.models import Branch
 USB_DEVICE = re.compile(r"^([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\Z")
 
 
+# The cookie that keeps a registered kiosk's device key in its browser (printing/views.register).
+KEY_COOKIE = "frontline_kiosk"
+
+
+def hash_key(raw_key):
+    # The key is random and long, so a fast hash is enough: nobody can guess their way to a match.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
 class KioskQuerySet(models.QuerySet):
     def printing_directly(self):
         """The kiosks that print on a thermal printer of their own, whose state the manager watches."""
         return self.exclude(printer=Kiosk.Printer.BROWSER)
+
+    def registered(self, request, branch):
+        """The kiosk of ``branch`` whose device key this browser keeps, or None."""
+        raw_key = request.COOKIES.get(KEY_COOKIE, "")
+        if not raw_key or len(raw_key) > 100:
+            return None
+        return self.filter(branch=branch, key_hash=hash_key(raw_key)).first()
 
 
 class Kiosk(models.Model):
@@ -52,6 +70,11 @@ class Kiosk(models.Model):
         help_text=_("USB printer: vendor:product id as `lsusb` shows them, e.g. 04b8:0e15."),
     )
     paper_width = models.PositiveSmallIntegerField(choices=Paper.choices, default=Paper.MM80)
+
+    # Its device key (new_key): the kiosk's browser keeps it in a cookie, and has the kiosk's own ticket limit
+    # instead of its address's. Only a hash is stored; the key is shown once, in the admin.
+    key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
+    key_set_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When its device key was made.")
 
     # How the printer last did, written after each attempt (printing/printer.py), never in a ticket's transaction.
     last_printed_at = models.DateTimeField(null=True, blank=True, help_text=_("When it last printed a ticket."))
@@ -116,3 +139,16 @@ class Kiosk(models.Model):
             setattr(self, field, value)
 
     record_print.alters_data = True
+
+    def new_key(self, now):
+        """Give the kiosk a new device key, which ends the old one, and return it (shown once: only its hash is kept)."""
+        raw_key = "fk_" + secrets.token_urlsafe(32)
+        self.key_hash, self.key_set_at = hash_key(raw_key), now
+        Kiosk.objects.filter(pk=self.pk).update(key_hash=self.key_hash, key_set_at=now)
+        return raw_key
+
+    new_key.alters_data = True
+
+    def get_register_url(self):
+        return reverse("kiosk-register", kwargs={"slug": self.branch.slug, "kiosk": self.slug})
+

@@ -122,7 +122,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 # Answers that hold a ticket's key or staff data: never kept by a browser or a proxy for the next person
 # at a shared kiosk, phone or counter PC.
-PRIVATE_PATHS = re.compile(r"^/(t/|staff/|accounts/|admin/|api/v1/(tickets|counters)/|b/[^/]+/stats/)")
+PRIVATE_PATHS = re.compile(
+    r"^/(t/|staff/|accounts/|admin/|api/v1/(tickets|counters)/|b/[^/]+/(stats|audit)/|b/[^/]+/kiosk/[^/]+/register/)"
+)
 
 
 class SecurityHeadersMiddleware:

@@ -227,6 +227,11 @@ SCREEN_HEARTBEAT_SECONDS = float(env("SCREEN_HEARTBEAT_SECONDS", "20"))
 
 # How many tickets one address may take per minute: a kiosk serves many people, a script should not.
 TICKETS_PER_MINUTE_PER_ADDRESS = env_int("TICKETS_PER_MINUTE_PER_ADDRESS", 30)
+# A kiosk registered with its device key (printing/) has its own count, not its address's: a busy
+# entrance at opening time gives a ticket every few seconds.
+KIOSK_TICKETS_PER_MINUTE = env_int("KIOSK_TICKETS_PER_MINUTE", 120)
+# Phone tickets waiting at once in one branch: a script behind many addresses cannot fill the queue.
+PHONE_TICKETS_WAITING_PER_BRANCH = env_int("PHONE_TICKETS_WAITING_PER_BRANCH", 200)
 # Failed sign-ins allowed in 15 minutes before sign-in is refused (queuesite/signin.py).
 SIGN_IN_FAILURES_PER_ACCOUNT = env_int("SIGN_IN_FAILURES_PER_ACCOUNT", 5)
 SIGN_IN_FAILURES_PER_ADDRESS = env_int("SIGN_IN_FAILURES_PER_ADDRESS", 20)

@@ -7,7 +7,7 @@ from django.views.generic import RedirectView
 from displays.views import display
 from queuesite.health import healthz, readyz
 from queuesite.signin import AdminSignInForm, SignInForm
-from tickets import dashboard, staff, views
+from tickets import audit, dashboard, staff, views
 from tickets.api import api
 from tickets import converters  # noqa: F401 - registers the <token:...> converter
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("b/<slug:slug>/stats/tickets.csv", dashboard.tickets_csv, name="dashboard-tickets-csv"),
     path("b/<slug:slug>/stats/summary.csv", dashboard.summary_csv, name="dashboard-summary-csv"),
     path("b/<slug:slug>/stats/notes/<int:feedback_id>/hold-back/", dashboard.hold_back_note, name="dashboard-hold-back"),
+    path("b/<slug:slug>/stats/notes/<int:feedback_id>/export.json", dashboard.feedback_export, name="dashboard-feedback-export"),
+    path("b/<slug:slug>/stats/notes/<int:feedback_id>/delete/", dashboard.feedback_delete, name="dashboard-feedback-delete"),
+    path("b/<slug:slug>/audit/", audit.audit_page, name="audit"),
+    path("b/<slug:slug>/audit/trail.csv", audit.audit_csv, name="audit-csv"),
     path("t/<token:token>/", views.ticket, name="ticket"),
     path("t/<token:token>/print/", views.ticket_print, name="ticket-print"),
     path("t/<token:token>/cancel/", views.ticket_cancel, name="ticket-cancel"),

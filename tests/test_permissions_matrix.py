@@ -39,6 +39,7 @@ ROUTES = {
     "favicon.ico": ("public", "GET", "/favicon.ico"),
     "b/<slug:slug>/kiosk/": ("public", "GET", "/b/main/kiosk/"),
     "b/<slug:slug>/kiosk/<slug:kiosk>/": ("public", "GET", "/b/main/kiosk/entrance/"),
+    "b/<slug:slug>/kiosk/<slug:kiosk>/register/": ("public", "GET", "/b/main/kiosk/entrance/register/"),
     "b/<slug:slug>/join/": ("public", "GET", "/b/main/join/"),
     "b/<slug:slug>/display/": ("public", "GET", "/b/main/display/"),
     "b/<slug:slug>/look.css": ("public", "GET", "/b/main/look.css"),
@@ -48,6 +49,11 @@ ROUTES = {
     "b/<slug:slug>/stats/summary.csv": ("manager", "GET", "/b/main/stats/summary.csv"),
     "b/<slug:slug>/stats/notes/<int:feedback_id>/hold-back/": (
         "manager", "POST", "/b/main/stats/notes/{feedback}/hold-back/"),
+    "b/<slug:slug>/stats/notes/<int:feedback_id>/export.json": (
+        "manager", "GET", "/b/main/stats/notes/{feedback}/export.json"),
+    "b/<slug:slug>/stats/notes/<int:feedback_id>/delete/": ("manager", "POST", "/b/main/stats/notes/{feedback}/delete/"),
+    "b/<slug:slug>/audit/": ("manager", "GET", "/b/main/audit/"),
+    "b/<slug:slug>/audit/trail.csv": ("manager", "GET", "/b/main/audit/trail.csv"),
     "t/<token:token>/": ("holder", "GET", "/t/{token}/"),
     "t/<token:token>/print/": ("holder", "GET", "/t/{token}/print/"),
     "t/<token:token>/kiosk/<slug:kiosk>/": ("holder", "GET", "/t/{token}/kiosk/entrance/"),

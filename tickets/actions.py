@@ -10,12 +10,13 @@ import contextvars
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
-from . import errors, predictors, shield, words
+from . import errors, predictors, shield, text, words
 from .models import BreakDay, Counter, Feedback, Operation, Service, Ticket, TicketSequence, Transfer
 
 log = logging.getLogger("frontline.queue")
@@ -87,9 +88,13 @@ def _next_number(service, day):
         return cursor.fetchone()[0]
 
 
-def issue_ticket(service, *, priority=False, language="", now=None):
+def issue_ticket(service, *, priority=False, language="", channel=Ticket.Channel.KIOSK, now=None):
     """Give the next number of ``service`` for the branch's business day; priority tickets go ahead of the rest.
-    ``language``: the one the customer chose (tickets/languages.py), kept for their paper, page and texts."""
+    ``language``: the one the customer chose (tickets/languages.py), kept for their paper, page and texts.
+
+    Taken by a customer, who is nobody in particular: nothing personal is asked or kept. A phone ticket is
+    refused (TooManyWaiting) while the branch already has PHONE_TICKETS_WAITING_PER_BRANCH phone tickets waiting.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         service = Service.objects.select_related("branch").get(pk=service.pk)
@@ -97,6 +102,12 @@ def issue_ticket(service, *, priority=False, language="", now=None):
             raise errors.ServiceUnavailable(gettext("%(service)s is not taking tickets now.") % {"service": service.name})
         branch = service.branch
         day = branch.business_day(now)
+        if channel == Ticket.Channel.PHONE:
+            # Counted in the transaction, so the cap holds for the phones of one branch (on PostgreSQL two
+            # phones at the same instant may both pass at the cap: one over, never a flood).
+            waiting_phones = Ticket.objects.in_queue(day).filter(branch=branch, channel=channel).count()
+            if waiting_phones >= settings.PHONE_TICKETS_WAITING_PER_BRANCH:
+                raise errors.TooManyWaiting(branch)
         number = _next_number(service, day)
         lane = Ticket.Lane.PRIORITY if priority else Ticket.Lane.NORMAL
         ahead = Ticket.objects.count_ahead_of_newcomer(service, day, lane)
@@ -114,6 +125,7 @@ def issue_ticket(service, *, priority=False, language="", now=None):
             day=day,
             token=Ticket.new_token(),
             priority=priority,
+            channel=channel,
             language=language,
             lane=lane,
             issued_at=now,
@@ -203,15 +215,15 @@ def call_next(counter, *, by=None, now=None):
         ticket, waiting = _claim_next(counter, by, now)
         finished = [previous] if previous else []
         # Undo puts the new call back first (freeing the counter), then the customer it served.
-        # The history keeps each summary in the words the console said it in: the teller's language.
+        # The trail keeps each summary in the words the console said it in: the teller's language.
         if previous:
             summary = gettext("%(served)s served · %(ticket)s called to counter %(counter)s") % {
                 "served": previous.number, "ticket": ticket.number, "counter": counter.name}
         else:
             summary = gettext("%(ticket)s called to counter %(counter)s") % {
                 "ticket": ticket.number, "counter": counter.name}
-        _record(counter, Operation.Kind.CALL, by, now, summary,
-                [(ticket, waiting)] + ([(previous, at_counter)] if previous else []))
+        _record(Operation.Kind.CALL, by, now, summary, counter=counter, ticket=ticket,
+                tickets=[(ticket, waiting)] + ([(previous, at_counter)] if previous else []))
         _announce(
             "called",
             counter.branch_id,
@@ -233,6 +245,8 @@ def recall(counter, *, by=None, now=None):
         ticket.recalled_at = now
         ticket.save(update_fields=["recall_count", "recalled_at"])
         ticket.refresh_from_db()
+        _record(Operation.Kind.RECALL, by, now, gettext("%(ticket)s called again to counter %(counter)s") % {
+            "ticket": ticket.number, "counter": counter.name}, counter=counter, ticket=ticket)
         _announce("recalled", counter.branch_id, tickets=[ticket], counter=counter, call=ticket)
     return ticket
 
@@ -244,9 +258,11 @@ def _close_called(counter, status, by, now, event):
         at_counter = _undo_fields(ticket)
         _finish(ticket, status, by, now, counter.branch)
         if status == Ticket.Status.NO_SHOW:
-            _record(counter, Operation.Kind.NO_SHOW, by, now,
-                    gettext("%(ticket)s marked as no-show") % {"ticket": ticket.number},
-                    [(ticket, at_counter)])
+            _record(Operation.Kind.NO_SHOW, by, now, gettext("%(ticket)s marked as no-show") % {"ticket": ticket.number},
+                    counter=counter, ticket=ticket, tickets=[(ticket, at_counter)])
+        else:
+            _record(Operation.Kind.SERVE, by, now, gettext("%(ticket)s served at counter %(counter)s") % {
+                "ticket": ticket.number, "counter": counter.name}, counter=counter, ticket=ticket)
         _announce(event, counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
 
@@ -290,6 +306,8 @@ def transfer(counter, to_service, *, by=None, now=None):
         ticket.queued_at = now
         ticket.counter = None
         ticket.save(update_fields=["status", "service", "lane", "queued_at", "counter"])
+        _record(Operation.Kind.TRANSFER, by, now, gettext("%(ticket)s transferred to %(service)s") % {
+            "ticket": ticket.number, "service": to_service.name}, counter=counter, ticket=ticket)
         _announce("transferred", counter.branch_id, tickets=[ticket], counter=counter)
     return ticket
 
@@ -315,6 +333,14 @@ def cancel(ticket, *, now=None):
     return ticket
 
 
+# What the trail says of each change of a counter's status.
+_STATUS_RECORDS = {
+    Counter.Status.PAUSED: (Operation.Kind.PAUSE, gettext_lazy("Counter %(counter)s paused")),
+    Counter.Status.OPEN: (Operation.Kind.RESUME, gettext_lazy("Counter %(counter)s open")),
+    Counter.Status.CLOSED: (Operation.Kind.CLOSE, gettext_lazy("Counter %(counter)s closed")),
+}
+
+
 def _set_counter_status(counter, status, event, allowed_from, by=None, now=None):
     now = now or timezone.now()
     with transaction.atomic():
@@ -325,10 +351,10 @@ def _set_counter_status(counter, status, event, allowed_from, by=None, now=None)
         current = Ticket.objects.called_to(counter)
         if current is not None and status != Counter.Status.OPEN:
             raise errors.CounterBusy(counter, current)
-        if status == Counter.Status.CLOSED:
-            _record(counter, Operation.Kind.CLOSE, by, now,
-                    gettext("Counter %(counter)s closed") % {"counter": counter.name}, [],
-                    counter_status=counter.status)
+        kind, summary = _STATUS_RECORDS[status]
+        # A close keeps the status it ended, for undo.
+        _record(kind, by, now, str(summary) % {"counter": counter.name}, counter=counter,
+                counter_status=counter.status if status == Counter.Status.CLOSED else None)
         fields = ["status"]
         if status == Counter.Status.PAUSED and counter.teller_id is not None:
             # A teller's break: timed from now; a counter nobody is at is paused but nobody is on a break.
@@ -363,16 +389,16 @@ def _end_break(counter, now):
     return ["paused_at", "working_since"]
 
 
-def pause_counter(counter, *, now=None):
+def pause_counter(counter, *, by=None, now=None):
     """A break: one press, no reason asked and nobody to approve it; the counter takes no calls until
     resumed, and its current customer must be finished first."""
-    return _set_counter_status(counter, Counter.Status.PAUSED, "counter_paused", [Counter.Status.OPEN], now=now)
+    return _set_counter_status(counter, Counter.Status.PAUSED, "counter_paused", [Counter.Status.OPEN], by, now)
 
 
-def resume_counter(counter, *, now=None):
+def resume_counter(counter, *, by=None, now=None):
     """Open a paused or closed counter for calls (ending the teller's break)."""
     return _set_counter_status(
-        counter, Counter.Status.OPEN, "counter_opened", [Counter.Status.PAUSED, Counter.Status.CLOSED], now=now
+        counter, Counter.Status.OPEN, "counter_opened", [Counter.Status.PAUSED, Counter.Status.CLOSED], by, now
     )
 
 
@@ -397,13 +423,19 @@ def _undo_fields(ticket):
     return {field: value.isoformat() if isinstance(value, datetime.datetime) else value for field, value in values.items()}
 
 
-def _record(counter, kind, by, now, summary, tickets, counter_status=None):
-    """Keep an operation in the counter's history, with what undo needs to put back."""
+def _record(kind, by, now, summary, *, counter=None, branch=None, ticket=None, tickets=(), counter_status=None):
+    """Keep an operation in the audit trail, in the operation's own transaction, with what undo needs to put
+    back (``tickets``: (ticket, fields before) pairs; ``counter_status``: the counter's before a close)."""
     if not _announcing.get():
-        return None  # history written by simulate has no tellers to undo anything
+        return None  # history written by simulate has no tellers to audit or undo
+    before = {}
+    if kind in Operation.UNDOABLE:
+        before = {"tickets": [[t.pk, fields] for t, fields in tickets], "counter_status": counter_status}
     return Operation.objects.create(
-        counter=counter, kind=kind, by=by, at=now, summary=summary,
-        before={"tickets": [[ticket.pk, fields] for ticket, fields in tickets], "counter_status": counter_status},
+        kind=kind, by=by, by_name=by.get_username() if by else "", at=now, summary=summary[:200],
+        branch_id=branch.pk if branch else (counter.branch_id if counter else None),
+        counter=counter, counter_name=counter.name if counter else "",
+        ticket=ticket, ticket_number=ticket.number if ticket else "", before=before,
     )
 
 
@@ -414,7 +446,7 @@ def undoable(counter, now=None):
     called still at the counter, nobody called after a no-show, the counter still closed.
     """
     now = now or timezone.now()
-    operation = counter.operations.first()
+    operation = counter.operations.undoable().first()
     if operation is None or operation.undone_at or (now - operation.at).total_seconds() > UNDO_SECONDS:
         return None
     current = Ticket.objects.called_to(counter)
@@ -449,6 +481,8 @@ def undo(counter, *, by=None, now=None):
             counter.save(update_fields=["status", "paused_at"])
         operation.undone_at, operation.undone_by = now, by
         operation.save(update_fields=["undone_at", "undone_by"])
+        _record(Operation.Kind.UNDO, by, now, gettext("Undone: %(operation)s") % {"operation": operation.summary}, counter=counter,
+                ticket=tickets[0] if tickets else None)
         _announce("undone", counter.branch_id, tickets=tickets, counter=counter)
     return operation
 
@@ -460,13 +494,15 @@ def _parsed(field, value):
     return value
 
 
-def sign_in(counter, teller, *, take_over=False, now=None):
+def sign_in(counter, teller, *, take_over=False, by=None, now=None):
     """Put ``teller`` at ``counter``, leaving any other counter they were at (see leave_counter).
 
     One teller per counter: refused (CounterStaffed, naming who is there) when another teller is at it,
-    unless ``take_over``. Signing in does not open a closed or paused counter.
+    unless ``take_over``. Signing in does not open a closed or paused counter. ``by``: who did it, the
+    teller themselves unless said.
     """
     now = now or timezone.now()
+    by = by or teller
     with transaction.atomic():
         counter = _lock_counter(counter)
         if counter.teller_id == teller.pk:
@@ -475,30 +511,39 @@ def sign_in(counter, teller, *, take_over=False, now=None):
             raise errors.CounterStaffed(counter)
         elsewhere = Counter.objects.select_for_update(of=("self",)).select_related("branch").filter(teller=teller).first()
         if elsewhere is not None:
-            _leave(elsewhere, now)
+            _leave(elsewhere, by, now)
         ended = _end_break(counter, now)  # a colleague's break ends when someone takes the counter over
+        taken_from = (gettext(" (taking over from %(teller)s)") % {"teller": counter.teller.get_username()}
+                      if counter.teller_id else "")
         counter.teller, counter.teller_since, counter.working_since = teller, now, now
         counter.save(update_fields=list(dict.fromkeys(["teller", "teller_since", "working_since", *ended])))
+        _record(Operation.Kind.SIGN_IN, by, now, gettext("%(teller)s at counter %(counter)s") % {"teller": teller.get_username(), "counter": counter.name}
+                + taken_from,
+                counter=counter)
         _announce("teller_signed_in", counter.branch_id, counter=counter)
     return counter
 
 
-def leave_counter(counter, teller=None, *, now=None):
+def leave_counter(counter, teller=None, *, by=None, now=None):
     """The teller leaves: an open counter with nobody at it pauses, so nobody is called to an empty desk.
 
     A customer still at the counter stays called (finish, transfer or no-show them first to pause);
     either way the estimates stop counting the counter. ``teller``: only if they are the one there.
+    ``by``: who did it, that teller unless said.
     """
     now = now or timezone.now()
     with transaction.atomic():
         counter = _lock_counter(counter)
         if counter.teller_id is None or (teller is not None and counter.teller_id != teller.pk):
             return counter
-        _leave(counter, now)
+        _leave(counter, by or teller, now)
     return counter
 
 
-def _leave(counter, now):
+def _leave(counter, by, now):
+    _record(Operation.Kind.LEAVE, by, now, gettext("%(teller)s left counter %(counter)s") % {
+        "teller": counter.teller.get_username(), "counter": counter.name},
+            counter=counter)
     ended = _end_break(counter, now)  # the break ends with the teller's time at the counter
     counter.teller, counter.teller_since, counter.working_since = None, None, None
     fields = list(dict.fromkeys(["teller", "teller_since", "working_since", *ended]))
@@ -518,19 +563,26 @@ def record_feedback(ticket, *, rating=None, note="", perceived_wait="", now=None
     from tellers, and one that thanks is marked so (tickets/shield.py); its rating counts either way.
     """
     now = now or timezone.now()
-    note = note or ""
+    note = text.clean_note(note or "")
     perceived_wait = perceived_wait or ""
     if perceived_wait not in Feedback.Felt.values and perceived_wait != "":
-        raise errors.InvalidFeedback(f"How long the wait felt must be one of: {', '.join(Feedback.Felt.values)}.")
+        raise errors.InvalidFeedback(gettext("How long the wait felt must be one of: %(choices)s.") % {
+            "choices": ", ".join(Feedback.Felt.values)})
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5):
-        raise errors.InvalidFeedback("The rating must be a whole number from 1 to 5.")
-    if "\x00" in note:
-        # Nobody types a NUL byte, and PostgreSQL cannot store one: refuse it the same way everywhere.
-        raise errors.InvalidFeedback("The note contains a character that is not text.")
+        raise errors.InvalidFeedback(gettext("The rating must be a whole number from 1 to 5."))
+    if text.control_characters(note):
+        # Nobody types a NUL byte or an escape, PostgreSQL cannot store the first, and a terminal or
+        # spreadsheet may act on the others: refuse them the same way everywhere.
+        raise errors.InvalidFeedback(gettext(
+            "The note contains a control character (only letters, tabs and new lines are kept): %(characters)s."
+        ) % {"characters": ", ".join(f"U+{ord(c):04X}" for c in text.control_characters(note))})
     if len(note) > Feedback.NOTE_MAX_LENGTH:
-        raise errors.InvalidFeedback(f"The note can be at most {Feedback.NOTE_MAX_LENGTH} characters.")
-    if rating is None and not note.strip() and not perceived_wait:
-        raise errors.InvalidFeedback("Give a rating or write a note (or say how long the wait felt).")
+        raise errors.InvalidFeedback(gettext("The note can be at most %(limit)s characters.") % {
+            "limit": Feedback.NOTE_MAX_LENGTH})
+    if not text.is_visible(note):
+        note = ""  # spaces, zero-width and other invisible characters alone are no note
+    if rating is None and not note and not perceived_wait:
+        raise errors.InvalidFeedback(gettext("Give a rating or write a note (or say how long the wait felt)."))
     insults, thanks = shield.check_note(note)
     try:
         with transaction.atomic():
@@ -561,5 +613,9 @@ def hold_back_note(feedback, *, by, hold=True, now=None):
             raise errors.InvalidFeedback(gettext("This feedback has no note to hold back."))
         feedback.held_back, feedback.flagged_by, feedback.flagged_at = hold, by, now
         feedback.save(update_fields=["held_back", "flagged_by", "flagged_at"])
+        _record(Operation.Kind.HOLD_BACK, by, now,
+                (gettext("Note on %(ticket)s held back from the tellers") if hold
+                 else gettext("Note on %(ticket)s shown to the tellers")) % {"ticket": feedback.ticket.number},
+                branch=feedback.ticket.branch, ticket=feedback.ticket)
         _announce("feedback", feedback.ticket.branch_id)
     return feedback

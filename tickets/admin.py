@@ -6,7 +6,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, gettext_lazy as _
 
 from . import look, words
-from .models import ApiToken, Branch, Counter, Feedback, Logo, NoteWord, Service, StaffMembership, Ticket, Transfer
+from .models import (
+    ApiToken, Branch, Counter, Feedback, Logo, NoteWord, Operation, Service, StaffMembership, Ticket, Transfer,
+)
 
 
 class ServiceInline(admin.TabularInline):
@@ -203,3 +205,23 @@ class NoteWordAdmin(admin.ModelAdmin):
     has_add_permission = has_module_permission
     has_change_permission = has_view_permission
     has_delete_permission = has_view_permission
+
+
+@admin.register(Operation)
+class OperationAdmin(admin.ModelAdmin):
+    """The audit trail, every branch's: readable by superusers, changed by nobody (a branch's managers read theirs
+    on /b/<branch>/audit/)."""
+
+    list_display = ["at", "branch", "counter_name", "ticket_number", "by_name", "kind", "summary", "undone_at"]
+    list_filter = ["branch", "kind", "at"]
+    search_fields = ["summary", "by_name", "ticket_number", "counter_name"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,24 +5,24 @@ same declarations, so the contract and the code cannot drift apart. Endpoints on
 is asking, parse, call one action, answer.
 """
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError, ValidationError
 from ninja.responses import Status
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import ConfigDict, StrictBool, StrictInt
+from pydantic import BeforeValidator, ConfigDict, StrictBool, StrictInt
 
 from . import actions, care, errors, perceived, stats
 from .converters import is_token
 from .models import ApiToken, Branch, Counter, Service, Ticket
 from .permissions import is_manager_of, is_staff_of
-from .ratelimit import allow_ticket
+from .ratelimit import TicketLimit
 from .state import branch_state, ticket_state
 from .state import iso as state_iso
 
@@ -64,11 +64,21 @@ def invalid_input(request, exc):
     return api.create_response(request, {"error": "Invalid input.", "details": details}, status=400)
 
 
+class TooMany(HttpError):
+    """A 429, with the seconds after which the same request would be taken (Retry-After)."""
+
+    def __init__(self, message, retry_after):
+        super().__init__(429, message)
+        self.retry_after = retry_after
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
     response = api.create_response(request, {"error": str(exc)}, status=exc.status_code)
     if exc.status_code == 401:
         response["WWW-Authenticate"] = "Bearer"
+    if exc.status_code == 429:
+        response["Retry-After"] = str(getattr(exc, "retry_after", 60))
     return response
 
 
@@ -130,16 +140,31 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+def integral(value):
+    """A whole number as JSON Schema counts one (4 and 4.0 alike), never a boolean: what ``integer`` declares."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[StrictInt, BeforeValidator(integral)]
+# A service's code is one letter (models.Service.code); either case is taken.
+SERVICE_CODE = r"^[A-Za-z]$"
+
+
 class TicketRequest(Strict):
-    service: str = Field(min_length=1, max_length=1, description="The service's one-letter code.")
+    service: str = Field(pattern=SERVICE_CODE, description=(
+        "The service's one-letter code. A letter the branch has no open service for is refused with 400."))
     priority: StrictBool = False
     language: str = Field("", max_length=8, description=(
         "The customer's language, one the branch offers (its `languages`); empty: the branch's default."))
 
 
 class FeedbackRequest(Strict):
-    rating: Optional[StrictInt] = Field(None, ge=1, le=5)
-    note: str = Field("", max_length=500)
+    rating: Optional[WholeNumber] = Field(None, ge=1, le=5)
+    note: str = Field("", max_length=500, description=(
+        "The customer's own words. Control characters other than tab and new line are refused (400); a note of "
+        "only spaces and invisible characters counts as empty."))
     # Feedback.Felt's values: the dashboard's wait bands.
     perceived_wait: Optional[Literal["under_5_min", "5_15_min", "15_30_min", "over_30_min"]] = Field(
         None, description="How long the wait felt, optional: the dashboard sets it against the real wait."
@@ -147,7 +172,9 @@ class FeedbackRequest(Strict):
 
 
 class TransferRequest(Strict):
-    service: str = Field(min_length=1, max_length=1)
+    service: str = Field(pattern=SERVICE_CODE, description=(
+        "The service to send the customer to; 400 if the branch has no open service of that letter, or it is "
+        "the ticket's own."))
 
 
 class ServiceOut(Schema):
@@ -288,31 +315,60 @@ class FeedbackOut(Schema):
 
 class Error(Schema):
     error: str
+    code: Optional[str] = Field(None, description="The refusal's name, e.g. CounterStaffed, for a program to tell refusals apart.")
+    details: Optional[list[dict]] = Field(None, description="For invalid input: each field and what is wrong with it.")
+
+
+# Every answer an operation can give is declared with it (issue 13: the schema and the behaviour agree):
+# 400 for input its types refuse (a counter id that is not a whole number, a body that is not the schema's),
+# 404 for an unknown branch, ticket or counter, 413 for a body over the size limit, 503 while the database
+# cannot be reached (queuesite/middleware.py).
+ANY = {400: Error, 404: Error, 503: Error}
+WITH_BODY = {**ANY, 413: Error}
+# Staff calls: 401 without a session or key, 403 for another branch's staff (and a session without its CSRF
+# header), 409 for a refusal of the queue (the counter's state).
+STAFF_REFUSALS = {**ANY, 401: Error, 403: Error, 409: Error}
+# The database's ids are 64-bit: a larger number is no counter, and is refused before it reaches a query
+# (SQLite cannot even bind it).
+MAX_ID = 2**63 - 1
+
+
+def counter_id_path():
+    return Path(..., ge=1, le=MAX_ID, description="The counter's id.")
 
 
 # --- customers -----------------------------------------------------------------------------------
 
 
-@api.get("/branches/{slug}/", response=BranchOut, tags=["branches"])
+@api.get("/branches/{slug}/", response={200: BranchOut, 404: Error, 503: Error}, tags=["branches"])
 def get_branch(request, slug: str):
     return branch_state(get_object_or_404(Branch, slug=slug))
 
 
 @api.post(
     "/branches/{slug}/tickets/",
-    response={201: TicketOut, 400: Error, 404: Error, 429: Error},
+    response={201: TicketOut, **WITH_BODY, 429: Error},
     tags=["tickets"],
 )
 def take_ticket(request, slug: str, body: TicketRequest):
+    """Take the next number of a service: nothing about the customer is asked. 400 for a letter the branch has no
+    open service for; 429 (with Retry-After) over the address's or the registered kiosk's limit, or while the branch
+    has as many phone tickets waiting as it takes."""
     branch = get_object_or_404(Branch, slug=slug)
-    if not allow_ticket(request):
-        raise HttpError(429, "Too many tickets from this address; please wait a minute.")
+    limit = TicketLimit(request, branch)
+    wait = limit.refused()
+    if wait:
+        raise TooMany("Too many tickets from this address; please wait a minute.", wait)
     service = Service.objects.filter(branch=branch, code=body.service.upper()).first()
     if service is None:
         raise errors.ServiceUnavailable(f"{branch.name} has no service {body.service!r}.")
     if body.language and body.language not in branch.language_codes:
         raise errors.LanguageNotOffered(branch)
-    ticket = actions.issue_ticket(service, priority=body.priority, language=body.language)
+    try:
+        ticket = actions.issue_ticket(service, priority=body.priority, language=body.language, channel=limit.channel)
+    except errors.TooManyWaiting as full:
+        raise TooMany(str(full), full.retry_after) from None
+    limit.count()
     return Status(201, ticket_state(ticket))
 
 
@@ -322,20 +378,22 @@ def holder_ticket(token):
     return get_object_or_404(Ticket.objects.select_related("branch", "service", "counter"), token=token)
 
 
-@api.get("/tickets/{token}/", response={200: TicketOut, 404: Error}, tags=["tickets"])
+@api.get("/tickets/{token}/", response={200: TicketOut, 404: Error, 503: Error}, tags=["tickets"])
 def get_ticket(request, token: str):
     return ticket_state(holder_ticket(token))
 
 
-@api.post("/tickets/{token}/cancel/", response={200: TicketOut, 404: Error, 409: Error}, tags=["tickets"])
+@api.post("/tickets/{token}/cancel/", response={200: TicketOut, 404: Error, 409: Error, 503: Error}, tags=["tickets"])
 def cancel_ticket(request, token: str):
     return ticket_state(actions.cancel(holder_ticket(token)))
 
 
 @api.post(
-    "/tickets/{token}/feedback/", response={201: FeedbackOut, 400: Error, 404: Error, 409: Error}, tags=["tickets"]
+    "/tickets/{token}/feedback/", response={201: FeedbackOut, **WITH_BODY, 409: Error}, tags=["tickets"]
 )
 def give_feedback(request, token: str, body: FeedbackRequest):
+    """Once the visit is over (409 before, and once feedback is given). 400 when nothing is given: no rating, no
+    visible note and no felt wait."""
     ticket = holder_ticket(token)
     feedback = actions.record_feedback(ticket, rating=body.rating, note=body.note, perceived_wait=body.perceived_wait)
     return Status(201, {
@@ -349,7 +407,7 @@ def give_feedback(request, token: str, body: FeedbackRequest):
 
 # --- tellers -------------------------------------------------------------------------------------
 
-STAFF_ANSWERS = {200: CounterTicketOut, 400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
+STAFF_ANSWERS = {200: CounterTicketOut, **STAFF_REFUSALS, 413: Error}
 # The holder's key: a teller who had it could cancel their customer's ticket or leave its feedback.
 HOLDER_ONLY = ("token", "url")
 
@@ -360,7 +418,7 @@ def counter_ticket_state(ticket):
 
 
 @api.post("/counters/{counter_id}/call-next/", auth=STAFF, response={**STAFF_ANSWERS, 204: None}, tags=["counters"])
-def call_next(request, counter_id: int):
+def call_next(request, counter_id: int = counter_id_path()):
     counter = staff_counter(request, counter_id)
     try:
         ticket = actions.call_next(counter, by=request.auth)
@@ -370,22 +428,22 @@ def call_next(request, counter_id: int):
 
 
 @api.post("/counters/{counter_id}/recall/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def recall(request, counter_id: int):
+def recall(request, counter_id: int = counter_id_path()):
     return counter_ticket_state(actions.recall(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/serve/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def serve(request, counter_id: int):
+def serve(request, counter_id: int = counter_id_path()):
     return counter_ticket_state(actions.mark_served(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/no-show/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def no_show(request, counter_id: int):
+def no_show(request, counter_id: int = counter_id_path()):
     return counter_ticket_state(actions.mark_no_show(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/transfer/", auth=STAFF, response=STAFF_ANSWERS, tags=["counters"])
-def transfer(request, counter_id: int, body: TransferRequest):
+def transfer(request, body: TransferRequest, counter_id: int = counter_id_path()):
     counter = staff_counter(request, counter_id)
     to_service = Service.objects.filter(branch=counter.branch, code=body.service.upper()).first()
     if to_service is None:
@@ -393,7 +451,7 @@ def transfer(request, counter_id: int, body: TransferRequest):
     return counter_ticket_state(actions.transfer(counter, to_service, by=request.auth))
 
 
-COUNTER_ANSWERS = {200: CounterOut, 401: Error, 403: Error, 404: Error, 409: Error}
+COUNTER_ANSWERS = {200: CounterOut, **STAFF_REFUSALS, 413: Error}
 
 
 def counter_state(counter):
@@ -401,17 +459,17 @@ def counter_state(counter):
 
 
 @api.post("/counters/{counter_id}/pause/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def pause(request, counter_id: int):
-    return counter_state(actions.pause_counter(staff_counter(request, counter_id)))
+def pause(request, counter_id: int = counter_id_path()):
+    return counter_state(actions.pause_counter(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/resume/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def resume(request, counter_id: int):
-    return counter_state(actions.resume_counter(staff_counter(request, counter_id)))
+def resume(request, counter_id: int = counter_id_path()):
+    return counter_state(actions.resume_counter(staff_counter(request, counter_id), by=request.auth))
 
 
 @api.post("/counters/{counter_id}/close/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def close(request, counter_id: int):
+def close(request, counter_id: int = counter_id_path()):
     return counter_state(actions.close_counter(staff_counter(request, counter_id), by=request.auth))
 
 
@@ -420,9 +478,9 @@ class UndoOut(Schema):
     counter: CounterOut
 
 
-@api.post("/counters/{counter_id}/undo/", auth=STAFF, response={200: UndoOut, 401: Error, 403: Error, 404: Error, 409: Error},
+@api.post("/counters/{counter_id}/undo/", auth=STAFF, response={200: UndoOut, **STAFF_REFUSALS},
           tags=["counters"])
-def undo(request, counter_id: int):
+def undo(request, counter_id: int = counter_id_path()):
     """Take back the counter's last call-next (with the serve it made), no-show or close, within 10 seconds
     and while nothing else has happened at the counter; 409 otherwise."""
     counter = staff_counter(request, counter_id)
@@ -435,14 +493,14 @@ class SignInRequest(Strict):
 
 
 @api.post("/counters/{counter_id}/sign-in/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def sign_in(request, counter_id: int, body: SignInRequest):
+def sign_in(request, body: SignInRequest, counter_id: int = counter_id_path()):
     """Work at this counter (any operation at it signs the caller in too); 409 names who is there."""
     counter = staff_counter(request, counter_id, sign_in=False)
     return counter_state(actions.sign_in(counter, request.auth, take_over=body.take_over))
 
 
 @api.post("/counters/{counter_id}/leave/", auth=STAFF, response=COUNTER_ANSWERS, tags=["counters"])
-def leave(request, counter_id: int):
+def leave(request, counter_id: int = counter_id_path()):
     """Stop working at this counter: it pauses if it was open with no customer."""
     counter = staff_counter(request, counter_id, sign_in=False)
     return counter_state(actions.leave_counter(counter, request.auth))
@@ -451,7 +509,7 @@ def leave(request, counter_id: int):
 # --- managers ------------------------------------------------------------------------------------
 
 
-STATS_ANSWERS = {200: dict, 400: Error, 401: Error, 403: Error, 404: Error}
+STATS_ANSWERS = {200: dict, **ANY, 401: Error, 403: Error}
 
 
 def managed_branch(request, slug):
@@ -463,6 +521,8 @@ def managed_branch(request, slug):
 
 @api.get("/branches/{slug}/stats/", auth=STAFF, response=STATS_ANSWERS, tags=["statistics"])
 def branch_stats(request, slug: str, from_: Optional[str] = Query(None, alias="from"), to: Optional[str] = None):
+    """The branch's figures for the branch-local days ``from``..``to`` (YYYY-MM-DD, default today); 400 for a
+    date that is not one, or a range that ends before it begins."""
     branch = managed_branch(request, slug)
     try:
         first, last = stats.date_range(branch, from_, to)
@@ -495,7 +555,7 @@ class TellerNowOut(Schema):
     today: Optional[TellerDayOut] = Field(description="Today's figures, as by_teller counts them; null before a first customer.")
 
 
-@api.get("/branches/{slug}/tellers/", auth=STAFF, response={200: list[TellerNowOut], 401: Error, 403: Error, 404: Error},
+@api.get("/branches/{slug}/tellers/", auth=STAFF, response={200: list[TellerNowOut], 401: Error, 403: Error, 404: Error, 503: Error},
          tags=["statistics"])
 def tellers_now(request, slug: str):
     """Who is at each counter now, for how long without a break, and their share of today's load (managers)."""

@@ -12,6 +12,13 @@ class TicketsConfig(AppConfig):
 
         user_logged_out.connect(leave_counter_on_sign_out, dispatch_uid="frontline-leave-counter")
 
+        # The admin's settings changes join the audit trail where the admin logs them (tickets/audit.py).
+        from django.contrib.admin.models import LogEntryManager
+
+        from . import audit
+
+        LogEntryManager.log_actions = audit.log_actions
+
 
 def leave_counter_on_sign_out(sender, user, **kwargs):
     """A teller who signs out has left their counter (actions.leave_counter)."""

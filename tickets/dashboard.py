@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from printing.state import printer_states
 
-from . import actions, alerts, care, charts, errors, perceived, predictors, stats
+from . import actions, alerts, care, charts, errors, perceived, predictors, privacy, stats
 from .models import Branch, Counter, Feedback, Ticket, Transfer, staff_name
 from .permissions import is_manager_of
 from .state import branch_state
@@ -138,6 +138,28 @@ def hold_back_note(request, slug, feedback_id):
     # Back to the range the manager was reading; only a path of this dashboard, never another site.
     if back.startswith(f"/b/{branch.slug}/stats/"):
         return redirect(back)
+    return redirect("dashboard", slug=branch.slug)
+
+
+@login_required
+def feedback_export(request, slug, feedback_id):
+    """One ticket's feedback as JSON, for the customer who asked what is kept about their visit."""
+    branch = manager_branch(request, slug)
+    feedback = get_object_or_404(Feedback, pk=feedback_id, ticket__branch=branch)
+    record = privacy.export_feedback(feedback, by=request.user)
+    response = JsonResponse(record, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{branch.slug}-{record["day"]}-{record["ticket"]}-feedback.json"'
+    return response
+
+
+@login_required
+@require_POST
+def feedback_delete(request, slug, feedback_id):
+    """Delete one ticket's feedback at its customer's request (the dashboard asks to confirm first)."""
+    branch = manager_branch(request, slug)
+    feedback = get_object_or_404(Feedback, pk=feedback_id, ticket__branch=branch)
+    ticket = privacy.delete_feedback(feedback, by=request.user)
+    messages.success(request, gettext("The feedback on %(number)s is deleted.") % {"number": ticket.number})
     return redirect("dashboard", slug=branch.slug)
 
 

@@ -91,3 +91,15 @@ class LanguageNotOffered(QueueError):
 
         super().__init__(gettext("%(branch)s offers %(languages)s.") % {
             "branch": branch.name, "languages": ", ".join(languages.name(code) for code in branch.language_codes)})
+
+
+class TooManyWaiting(QueueError):
+    """The branch has as many phone tickets waiting as it takes: a phone waits until some are called."""
+
+    retry_after = 60
+
+    def __init__(self, branch):
+        super().__init__(gettext(
+            "%(branch)s has as many phone tickets waiting as it can take now: please try again in a few "
+            "minutes, or take a ticket at the kiosk."
+        ) % {"branch": branch.name})

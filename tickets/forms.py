@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import text
 from .models import Feedback, Service
 
 
@@ -32,7 +33,7 @@ class FeedbackForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        given = data.get("rating") is not None or (data.get("note") or "").strip() or data.get("perceived_wait")
+        given = data.get("rating") is not None or text.is_visible(data.get("note") or "") or data.get("perceived_wait")
         if not given and not self.errors:
             raise forms.ValidationError(_("Choose a rating or write a note (or say how long the wait felt)."))
         return data

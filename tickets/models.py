@@ -62,6 +62,11 @@ class Branch(models.Model):
         help_text=_("The spoken call says each digit as a word of the language (A sero sero pito) instead of "
         "leaving the digits to the voice (A 0 0 7)."),
     )
+    feedback_retention_days = models.PositiveIntegerField(
+        default=180, validators=[MinValueValidator(1, "Keep notes at least 1 day.")],
+        help_text="Customers' notes are forgotten this many days after they were written "
+                  "(manage.py forget_old_feedback); ratings and waits stay for the statistics.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -267,6 +272,11 @@ class Ticket(models.Model):
         PRIORITY = 1, _("Priority")
         NORMAL = 2, _("Normal")
 
+    class Channel(models.TextChoices):
+        # Where it was taken: phones share the branch's public address, so their tickets have a cap of their own.
+        KIOSK = "kiosk"
+        PHONE = "phone"
+
     CLOSED_STATUSES = (Status.SERVED, Status.NO_SHOW, Status.CANCELLED)
     # Transferred customers first, then priority, then the longest waiting (see Lane).
     QUEUE_ORDER = ("lane", "queued_at", "id")
@@ -283,6 +293,7 @@ class Ticket(models.Model):
     language = models.CharField(max_length=8, blank=True, default="")
     lane = models.PositiveSmallIntegerField(choices=Lane.choices, default=Lane.NORMAL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.KIOSK)
 
     issued_at = models.DateTimeField()
     queued_at = models.DateTimeField(help_text=_("When it joined its current queue: issued, or transferred."))
@@ -387,21 +398,61 @@ class TicketSequence(models.Model):
         constraints = [models.UniqueConstraint(fields=["service", "day"], name="one_sequence_per_service_day")]
 
 
-class Operation(models.Model):
-    """A teller's operation that can be taken back for a few seconds (actions.undo), kept as history.
+class AuditTrailIsReadOnly(Exception):
+    """The audit trail is written once, by the operation it records, and never changed or deleted."""
 
-    ``before`` holds what undo puts back: the affected tickets' fields in the order to restore them, and
-    the counter's status before a close.
+
+class OperationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditTrailIsReadOnly("The audit trail cannot be changed.")
+
+    def delete(self):
+        raise AuditTrailIsReadOnly("The audit trail cannot be deleted from.")
+
+    def undoable(self):
+        return self.filter(kind__in=Operation.UNDOABLE)
+
+
+class Operation(models.Model):
+    """The audit trail: every staff operation, who made it, when, at which counter and on which ticket.
+
+    Written by the operation itself, in its own transaction (tickets/actions.py), and by the admin for
+    settings changes (tickets/audit.py); never changed afterwards, except that undo stamps the one it took
+    back. Undo reads it too: ``before`` holds what undo puts back for the kinds it can take back (the
+    affected tickets' fields in the order to restore them, and the counter's status before a close).
+    The names are kept beside the keys, so the trail still says who and where once an account, a counter
+    or a ticket is gone.
     """
 
     class Kind(models.TextChoices):
         CALL = "call", _("call next")
+        RECALL = "recall", _("recall")
+        SERVE = "serve", _("served")
         NO_SHOW = "no_show", _("no-show")
+        TRANSFER = "transfer", _("transfer")
+        PAUSE = "pause", _("pause counter")
+        RESUME = "resume", _("open counter")
         CLOSE = "close", _("close counter")
+        UNDO = "undo", _("undo")
+        SIGN_IN = "sign_in", _("sign in at counter")
+        LEAVE = "leave", _("leave counter")
+        HOLD_BACK = "hold_back", _("feedback moderation")
+        FEEDBACK_EXPORT = "feedback_export", _("feedback exported on request")
+        FEEDBACK_DELETE = "feedback_delete", _("feedback deleted on request")
+        FEEDBACK_FORGET = "feedback_forget", _("feedback notes forgotten (retention)")
+        SETTINGS = "settings", _("settings changed in the admin")
 
-    counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="operations")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What actions.undo can take back.
+    UNDOABLE = (Kind.CALL, Kind.NO_SHOW, Kind.CLOSE)
+
+    branch = models.ForeignKey(Branch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    counter = models.ForeignKey(Counter, null=True, blank=True, on_delete=models.SET_NULL, related_name="operations")
+    counter_name = models.CharField(max_length=50, blank=True)
+    ticket = models.ForeignKey("Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ticket_number = models.CharField(max_length=8, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by_name = models.CharField(max_length=150, blank=True, help_text="Who, as their user name was then.")
     at = models.DateTimeField()
     summary = models.CharField(max_length=200, help_text=_("What it did, as the console said it."))
     before = models.JSONField(default=dict)
@@ -410,12 +461,27 @@ class Operation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = OperationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["counter", "at"], name="operation_counter_at")]
+        indexes = [
+            models.Index(fields=["counter", "at"], name="operation_counter_at"),
+            # The manager's trail: one branch, newest first, a day at a time.
+            models.Index(fields=["branch", "at"], name="operation_branch_at"),
+        ]
 
     def __str__(self):
         return self.summary
+
+    def save(self, *args, **kwargs):
+        # Only undo's stamp may be written on an operation already kept.
+        if not self._state.adding and set(kwargs.get("update_fields") or ()) != {"undone_at", "undone_by"}:
+            raise AuditTrailIsReadOnly("The audit trail cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTrailIsReadOnly("The audit trail cannot be deleted from.")
 
 
 class Transfer(models.Model):

@@ -1,5 +1,5 @@
-"""Counts in a window of time, shared by every process: how many tickets one address may take per minute
-(a kiosk serves many people, a script should not), and failed sign-ins (queuesite/signin.py).
+"""Counts in a window of time, shared by every process: how many tickets one address, or one registered kiosk,
+may take per minute (a kiosk serves many people, a script should not), and failed sign-ins (queuesite/signin.py).
 
 The ticket limit is one rule for the kiosk page, the phone kiosk and the API, counted in the shared cache (Redis in
 production), so every process sees the same count. While the shared cache is unreachable each process
@@ -64,7 +64,40 @@ def forget(name, window):
         pass
 
 
-def allow_ticket(request):
-    """Count this request against its address; False once the address is over the limit this minute."""
-    count = hit(f"tickets:{client_address(request)}", WINDOW_SECONDS)
-    return count <= settings.TICKETS_PER_MINUTE_PER_ADDRESS
+def retry_after(window=WINDOW_SECONDS):
+    """Seconds until this ``window`` ends and its counts start again: every 429 says it (Retry-After)."""
+    return window - int(time.time()) % window
+
+
+class TicketLimit:
+    """Whose count a ticket request is: a registered kiosk's own (its device key, printing/), generous, or
+    else its address's, which every phone behind a branch's public address shares.
+
+    Only accepted tickets count: ``refused()`` reads the count, ``count()`` adds the ticket once it is
+    issued, so a refused or invalid request costs nobody a ticket. (Requests that arrive together may all
+    read the same count: a burst can pass the limit by its own size, once.)
+    """
+
+    def __init__(self, request, branch):
+        from printing.models import Kiosk
+
+        self.kiosk = Kiosk.objects.registered(request, branch)
+        if self.kiosk is not None:
+            self.name, self.limit = f"tickets:kiosk:{self.kiosk.pk}", settings.KIOSK_TICKETS_PER_MINUTE
+        else:
+            self.name, self.limit = f"tickets:{client_address(request)}", settings.TICKETS_PER_MINUTE_PER_ADDRESS
+
+    @property
+    def channel(self):
+        """Only a registered kiosk issues kiosk tickets; the phone page, the API and any other browser are the
+        public's, under the branch's cap on waiting phone tickets."""
+        from .models import Ticket
+
+        return Ticket.Channel.KIOSK if self.kiosk is not None else Ticket.Channel.PHONE
+
+    def refused(self):
+        """Seconds to wait (for Retry-After) when this minute's tickets are used up, else None."""
+        return retry_after() if hits(self.name, WINDOW_SECONDS) >= self.limit else None
+
+    def count(self):
+        hit(self.name, WINDOW_SECONDS)

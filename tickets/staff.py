@@ -91,8 +91,8 @@ OPERATIONS = {
     "serve": (lambda counter, request: actions.mark_served(counter, by=request.user), _("%(ticket)s served.")),
     "no-show": (lambda counter, request: actions.mark_no_show(counter, by=request.user), None),
     "transfer": (_transfer, _("%(ticket)s transferred.")),
-    "pause": (lambda counter, request: actions.pause_counter(counter), _("Counter paused.")),
-    "resume": (lambda counter, request: actions.resume_counter(counter), _("Counter open.")),
+    "pause": (lambda counter, request: actions.pause_counter(counter, by=request.user), _("Counter paused.")),
+    "resume": (lambda counter, request: actions.resume_counter(counter, by=request.user), _("Counter open.")),
     "close": (lambda counter, request: actions.close_counter(counter, by=request.user), None),
     "undo": (lambda counter, request: actions.undo(counter, by=request.user), _("Undone: %(operation)s.")),
     "take-over": (lambda counter, request: actions.sign_in(counter, request.user, take_over=True),
@@ -116,7 +116,7 @@ def operate(request, counter_id, operation):
     else:
         if done is None:  # an operation undo can take back says what it did, as its history does
             # Translators: a sentence made of what a counter just did, e.g. "A007 called to counter 2".
-            done = gettext("%(operation)s.") % {"operation": counter.operations.first().summary}
+            done = gettext("%(operation)s.") % {"operation": counter.operations.undoable().first().summary}
         elif operation == "undo":
             done = done % {"operation": result.summary}
         else:

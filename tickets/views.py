@@ -16,7 +16,7 @@ from . import actions, errors, languages, look
 from .forms import FeedbackForm, TicketForm
 from .models import Branch, Logo, Ticket
 from .qr import qr_svg
-from .ratelimit import allow_ticket
+from .ratelimit import TicketLimit
 from .state import branch_state, has_passed, ticket_state
 
 
@@ -52,18 +52,31 @@ def _take_ticket_in(request, branch, template, next_page, then, language):
     form = TicketForm(branch, request.POST or None)
     context = {"branch": branch, "form": form, "language_choices": languages.choices(branch),
                "switch_url": request.path}
-    if request.method == "POST" and not allow_ticket(request):
-        form.add_error(None, gettext("Too many tickets from this kiosk in the last minute: please wait a moment."))
-        return render(request, template, {**context, "state": branch_state(branch)}, status=429)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ticket = actions.issue_ticket(
-                form.cleaned_data["service"], priority=form.cleaned_data["priority"], language=language)
-        except errors.QueueError as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            return then(ticket) if then else redirect(next_page, token=ticket.token)
+    if request.method == "POST":
+        limit = TicketLimit(request, branch)
+        wait = limit.refused()
+        if wait:
+            form.add_error(None, gettext("Too many tickets from this kiosk in the last minute: please wait a moment."))
+            return _refused(request, template, context, wait)
+        if form.is_valid():
+            try:
+                ticket = actions.issue_ticket(form.cleaned_data["service"], priority=form.cleaned_data["priority"],
+                                              language=language, channel=limit.channel)
+            except errors.TooManyWaiting as full:
+                form.add_error(None, str(full))
+                return _refused(request, template, context, full.retry_after)
+            except errors.QueueError as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                limit.count()
+                return then(ticket) if then else redirect(next_page, token=ticket.token)
     return render(request, template, {**context, "state": branch_state(branch)}, status=400 if form.errors else 200)
+
+
+def _refused(request, template, context, retry_after):
+    response = render(request, template, {**context, "state": branch_state(context["branch"])}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def kiosk(request, slug):

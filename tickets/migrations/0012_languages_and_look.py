@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0010_quotes'),
+        ('tickets', '0011_audit_trail_privacy_phone_cap'),
     ]
 
     operations = [
