@@ -74,7 +74,7 @@ class Kiosk(models.Model):
     # Its device key (new_key): the kiosk's browser keeps it in a cookie, and has the kiosk's own ticket limit
     # instead of its address's. Only a hash is stored; the key is shown once, in the admin.
     key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
-    key_set_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When its device key was made.")
+    key_set_at = models.DateTimeField(null=True, blank=True, editable=False, help_text=_("When its device key was made."))
 
     # How the printer last did, written after each attempt (printing/printer.py), never in a ticket's transaction.
     last_printed_at = models.DateTimeField(null=True, blank=True, help_text=_("When it last printed a ticket."))

@@ -63,9 +63,9 @@ class Branch(models.Model):
         "leaving the digits to the voice (A 0 0 7)."),
     )
     feedback_retention_days = models.PositiveIntegerField(
-        default=180, validators=[MinValueValidator(1, "Keep notes at least 1 day.")],
-        help_text="Customers' notes are forgotten this many days after they were written "
-                  "(manage.py forget_old_feedback); ratings and waits stay for the statistics.",
+        default=180, validators=[MinValueValidator(1, _("Keep notes at least 1 day."))],
+        help_text=_("Customers' notes are forgotten this many days after they were written "
+                    "(manage.py forget_old_feedback); ratings and waits stay for the statistics."),
     )
 
     class Meta:
@@ -452,7 +452,7 @@ class Operation(models.Model):
     ticket_number = models.CharField(max_length=8, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    by_name = models.CharField(max_length=150, blank=True, help_text="Who, as their user name was then.")
+    by_name = models.CharField(max_length=150, blank=True, help_text=_("Who, as their user name was then."))
     at = models.DateTimeField()
     summary = models.CharField(max_length=200, help_text=_("What it did, as the console said it."))
     before = models.JSONField(default=dict)
