@@ -37,7 +37,7 @@ def admin_client(client, superuser):
 
 def _change_branch(admin_client, branch, **extra):
     data = {"name": branch.name, "slug": branch.slug, "time_zone": branch.time_zone, "languages": "en",
-            "speak_calls": "on", "bank_name": "Banco Atlântico", "brand_colour": "",
+            "speak_calls": "on", "bank_name": "Banco Atlântico", "brand_colour": "", "feedback_retention_days": "180",
             "services-TOTAL_FORMS": "0", "services-INITIAL_FORMS": "0",
             "memberships-TOTAL_FORMS": "0", "memberships-INITIAL_FORMS": "0", **extra}
     return admin_client.post(f"/admin/tickets/branch/{branch.pk}/change/", data)
