@@ -28,7 +28,8 @@ urlpatterns = [
     path("t/<token:token>/print/", views.ticket_print, name="ticket-print"),
     path("t/<token:token>/cancel/", views.ticket_cancel, name="ticket-cancel"),
     path("t/<token:token>/feedback/", views.ticket_feedback, name="ticket-feedback"),
-    path("", include("printing.urls")),  # a kiosk's own address and confirmation (printing/urls.py)
+    path("", include("printing.urls")),
+    path("", include("texts.urls")),  # the phone page's number for texts (texts/urls.py)  # a kiosk's own address and confirmation (printing/urls.py)
     path("staff/", staff.choose_counter, name="staff"),
     path("staff/counters/<int:counter_id>/", staff.console, name="staff-console"),
     path("staff/counters/<int:counter_id>/leave/", staff.leave, name="staff-leave"),
