@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -25,6 +26,8 @@ class EndpointAdmin(admin.ModelAdmin):
     fields = ["name", "url", "branch", "active", "include_notes", "delivery_log"]
     readonly_fields = ["delivery_log"]
     actions = ["new_secret"]
+    # Receivers are reached over HTTPS: an address typed without its scheme means https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         failing = Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED))
