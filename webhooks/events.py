@@ -7,7 +7,7 @@ Never a ticket's token (it is its holder's key), never a feedback note unless th
 
 from django.utils import timezone
 
-from tickets.models import Branch, Feedback, Ticket
+from tickets.models import Branch, Feedback
 
 from .models import Delivery, Endpoint, Event
 
@@ -41,6 +41,9 @@ def _moment(value):
 
 
 def ticket_data(ticket, counter):
+    """``counter``: where the change happened; else the ticket's last counter (feedback, say), if any."""
+    if counter is None and ticket.counter_id is not None:
+        counter = ticket.counter
     return {
         "number": ticket.number,
         "day": ticket.day.isoformat(),
@@ -75,8 +78,7 @@ def _ticket_events(event, tickets, counter, call):
         kind = TICKET_EVENTS[event]
         if event == "called" and call is not None and ticket.pk != call.pk:
             kind = "ticket.served"  # call next first serves the customer still at the counter
-        at_counter = counter if event != "undone" else (counter if ticket.status == Ticket.Status.CALLED else None)
-        data = {"ticket": ticket_data(ticket, at_counter)}
+        data = {"ticket": ticket_data(ticket, counter)}
         if kind == "feedback.recorded":
             feedback = Feedback.objects.filter(ticket=ticket).first()
             if feedback is None:
