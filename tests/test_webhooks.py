@@ -3,8 +3,10 @@ receiver on 127.0.0.1, signed, once each, in order per ticket, retried with back
 
 import datetime
 import json
+import re
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -231,3 +233,23 @@ def test_each_endpoint_has_its_own_secret_in_the_standard_form(branch):
     second = Endpoint.objects.create(name="B", url="http://127.0.0.1:1/")
     assert first.secret.startswith("whsec_") and first.secret != second.secret
     assert len(signing._key(first.secret)) == 24
+
+
+def test_undoing_a_close_tells_the_counter_is_open_again(endpoint, receiver, counter):
+    actions.close_counter(counter)
+    actions.undo(counter)
+    deliver_all()
+    assert [message["type"] for message in received(receiver)] == ["counter.closed", "counter.opened"]
+
+
+def test_the_verification_the_integration_guide_shows_works(endpoint, receiver, deposits):
+    guide = (settings.BASE_DIR / "docs/integrations.md").read_text()
+    code = re.search(r"### Verifying a signature.*?```python\n(.*?)```", guide, re.DOTALL).group(1)
+    namespace = {}
+    exec(code, namespace)
+    actions.issue_ticket(deposits)
+    deliver_all()
+    headers, body = receiver.requests[0]
+    namespace["verify"](endpoint.secret, headers, body)
+    with pytest.raises(ValueError):
+        namespace["verify"](Endpoint.new_secret(), headers, body)

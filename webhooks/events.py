@@ -28,6 +28,7 @@ COUNTER_EVENTS = {
     "counter_paused": "counter.paused",
     "counter_closed": "counter.closed",
 }
+COUNTER_STATUS_EVENTS = {"open": "counter_opened", "paused": "counter_paused", "closed": "counter_closed"}
 # When each ticket event happened, from the stamp the operation wrote (one ``now`` per operation).
 STAMPS = {
     "ticket.issued": "issued_at", "ticket.called": "called_at", "ticket.recalled": "recalled_at",
@@ -95,6 +96,8 @@ def _ticket_events(event, tickets, counter, call):
 
 def record_events(event, branch_id, *, tickets=(), counter=None, call=None):
     """Write the change's events and their deliveries, in the caller's transaction."""
+    if event == "undone" and not tickets and counter is not None:
+        event = COUNTER_STATUS_EVENTS[counter.status]  # a close taken back: the counter is as it was
     if event in COUNTER_EVENTS:
         found = [(COUNTER_EVENTS[event], None, {"counter": counter_data(counter)}, timezone.now(),
                   f"counter:{counter.pk}")]
