@@ -224,6 +224,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Webhooks (webhooks/): how long one delivery may take, and for how many hours a failing one is retried.
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+# Days the delivery log keeps what was delivered or failed (pending deliveries stay until they end).
+WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 30)
 
 # Text messages (texts/): "console" (the log), "http" (the gateway below), "off" (no number asked), or a
 # dotted path to a backend class. A national number typed with a leading 0 takes TEXTS_COUNTRY_CODE (+351).

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tickets import actions, errors
 from webhooks import signing
-from webhooks.delivery import deliver_due, send_again
+from webhooks.delivery import deliver_due, forget_old, send_again
 from webhooks.models import Delivery, Endpoint, Event
 
 from .conftest import walked_out
@@ -253,3 +253,16 @@ def test_the_verification_the_integration_guide_shows_works(endpoint, receiver, 
     namespace["verify"](endpoint.secret, headers, body)
     with pytest.raises(ValueError):
         namespace["verify"](Endpoint.new_secret(), headers, body)
+
+
+def test_the_delivery_log_forgets_ended_deliveries_after_its_days_and_keeps_pending_ones(endpoint, deposits, counter):
+    with Receiver(answers=[200, 500]) as flaky:
+        Endpoint.objects.filter(pk=endpoint.pk).update(url=flaky.url)
+        actions.issue_ticket(deposits)
+        deliver_all()  # delivered
+        actions.issue_ticket(deposits)
+        deliver_all()  # failed once: still pending
+    assert forget_old() == 0
+    assert forget_old(timezone.now() + datetime.timedelta(days=31)) == 1
+    assert list(Event.objects.values_list("data__ticket__number", flat=True)) == ["A002"]
+    assert Delivery.objects.get().status == Delivery.Status.PENDING

@@ -28,7 +28,9 @@ class Mobile(models.Model):
     @property
     def masked(self):
         """What the phone page shows back: enough to recognise one's own number, not to read it off a screen."""
-        return "•" * (len(self.number) - 3) + self.number[-3:]
+        from .backends import masked
+
+        return masked(self.number)
 
 
 class TextMessage(models.Model):

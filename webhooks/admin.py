@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext_lazy as _, ngettext
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
 
 from .delivery import send_again
 from .models import Delivery, Endpoint
@@ -43,7 +43,7 @@ class EndpointAdmin(admin.ModelAdmin):
             return "–"
         url = reverse("admin:webhooks_delivery_changelist") + f"?endpoint__id__exact={endpoint.pk}"
         failed = getattr(endpoint, "failed", 0)
-        return format_html('<a href="{}">{}</a>', url, _("deliveries ({} failed)").format(failed) if failed else _("deliveries"))
+        return format_html('<a href="{}">{}</a>', url, gettext("deliveries (%(failed)d failed)") % {"failed": failed} if failed else gettext("deliveries"))
 
     def response_add(self, request, endpoint, post_url_continue=None):
         return _secret_page(request, [endpoint])

@@ -13,7 +13,7 @@ from queuesite.outboxes import backoff, claim, post
 from tickets.models import Feedback
 
 from . import signing
-from .models import Delivery
+from .models import Delivery, Event
 
 log = logging.getLogger("frontline.webhooks")
 
@@ -94,3 +94,14 @@ def send_again(deliveries, now=None):
     return deliveries.update(
         status=Delivery.Status.PENDING, next_attempt_at=now, leased_until=None, retrying_since=now
     )
+
+
+def forget_old(now=None):
+    """The log's deliveries that ended (delivered or failed) over WEBHOOK_LOG_DAYS ago, and their events once
+    no delivery is left: the log is for finding what went wrong lately, not an archive of every visit."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    ended = Delivery.objects.exclude(status=Delivery.Status.PENDING).filter(event__created_at__lt=cutoff)
+    deleted, _ = ended.delete()
+    Event.objects.filter(created_at__lt=cutoff, deliveries__isnull=True).delete()
+    return deleted

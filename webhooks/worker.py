@@ -10,11 +10,11 @@ import time
 from django.db import close_old_connections
 
 from texts.sending import forget_ended, send_due
-from .delivery import deliver_due
+from .delivery import deliver_due, forget_old
 
 log = logging.getLogger("frontline.webhooks")
 
-# Numbers whose ticket's day ended are looked for this often: a day's end is not to the second.
+# Numbers whose ticket's day ended, and the delivery log's old lines, are looked for this often.
 FORGET_EVERY_SECONDS = 60
 
 
@@ -34,6 +34,7 @@ def run(poll_seconds=1.0, once=False):
         try:
             if time.monotonic() - last_forget > FORGET_EVERY_SECONDS:
                 forget_ended()
+                forget_old()
                 last_forget = time.monotonic()
             busy = run_once()
         except Exception:
@@ -43,4 +44,7 @@ def run(poll_seconds=1.0, once=False):
         if once:
             return
         if not busy:
-            time.sleep(poll_seconds)
+            try:
+                time.sleep(poll_seconds)
+            except KeyboardInterrupt:  # Ctrl-C in a terminal: stop as SIGTERM does, without a traceback
+                return
