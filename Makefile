@@ -33,13 +33,18 @@ run: install
 	@echo "  dashboard:      http://$(HOST):$(PORT)/b/demo/stats/ (manager / frontline-demo)"
 	@echo "  admin:          http://$(HOST):$(PORT)/admin/        (make superuser)"
 	@echo
-	DEBUG=1 exec $(BIN)/daphne -b $(HOST) -p $(PORT) queuesite.asgi:application
+	@# The webhooks' and texts' worker beside the server; Ctrl-C, or either one ending, stops both.
+	DEBUG=1 $(BIN)/python manage.py deliver_webhooks & worker=$$!; \
+	DEBUG=1 $(BIN)/daphne -b $(HOST) -p $(PORT) queuesite.asgi:application & server=$$!; \
+	trap 'kill $$worker $$server 2>/dev/null' INT TERM; \
+	wait $$server; status=$$?; kill $$worker $$server 2>/dev/null; wait; exit $$status
 
 # An administrator's account for /admin/: the settings need DEBUG (or a SECRET_KEY) to start.
 superuser: install
 	DEBUG=1 $(BIN)/python manage.py createsuperuser
 
-# Production mode on one machine: PROCESSES Daphne processes from PORT (see deploy/run-prod and the README).
+# Production mode on one machine: PROCESSES Daphne processes from PORT and WORKERS webhook workers
+# (see deploy/run-prod and the README).
 run-prod: $(VENV)/.installed
 	deploy/run-prod
 

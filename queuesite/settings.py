@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "tickets",
     "displays",
     "printing",
+    "webhooks",
+    "texts",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +243,25 @@ STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = STAFF_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Webhooks (webhooks/): how long one delivery may take, and for how many hours a failing one is retried.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_HOURS = env_int("WEBHOOK_RETRY_HOURS", 24)
+# Days the delivery log keeps what was delivered or failed (pending deliveries stay until they end).
+WEBHOOK_LOG_DAYS = env_int("WEBHOOK_LOG_DAYS", 30)
+
+# Text messages (texts/): "console" (the log), "http" (the gateway below), "off" (no number asked), or a
+# dotted path to a backend class. A national number typed with a leading 0 takes TEXTS_COUNTRY_CODE (+351).
+TEXTS_BACKEND = env("TEXTS_BACKEND", "console")
+TEXTS_COUNTRY_CODE = env("TEXTS_COUNTRY_CODE")
+TEXTS_GATEWAY_URL = env("TEXTS_GATEWAY_URL")
+TEXTS_GATEWAY_TOKEN = env("TEXTS_GATEWAY_TOKEN")
+TEXTS_GATEWAY_SENDER = env("TEXTS_GATEWAY_SENDER", "Frontline")
+TEXTS_GATEWAY_TIMEOUT_SECONDS = env_int("TEXTS_GATEWAY_TIMEOUT_SECONDS", 10)
+if TEXTS_BACKEND == "http" and not TEXTS_GATEWAY_URL:
+    raise ImproperlyConfigured("TEXTS_BACKEND=http needs TEXTS_GATEWAY_URL (and usually TEXTS_GATEWAY_TOKEN)")
+if TEXTS_COUNTRY_CODE and not (TEXTS_COUNTRY_CODE.startswith("+") and TEXTS_COUNTRY_CODE[1:].isdigit()):
+    raise ImproperlyConfigured("TEXTS_COUNTRY_CODE must be + and digits, e.g. +351")
 
 LOGGING = {
     "version": 1,

@@ -36,6 +36,7 @@ urlpatterns = [
     path("t/<token:token>/feedback/", views.ticket_feedback, name="ticket-feedback"),
     path("t/<token:token>/language/", views.ticket_language, name="ticket-language"),
     path("", include("printing.urls")),  # a kiosk's own address and confirmation (printing/urls.py)
+    path("", include("texts.urls")),  # the phone page's number for texts (texts/urls.py)
     path("staff/", staff.choose_counter, name="staff"),
     path("staff/counters/<int:counter_id>/", staff.console, name="staff-console"),
     path("staff/counters/<int:counter_id>/leave/", staff.leave, name="staff-leave"),

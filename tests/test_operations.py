@@ -158,6 +158,7 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
         "REDIS_URL": "redis://127.0.0.1:6379/0", "ALLOWED_HOSTS": "queue.example-bank.com",
         "CSRF_TRUSTED_ORIGINS": "https://queue.example-bank.com", "BEHIND_HTTPS_PROXY": "1",
         "SECURE_HSTS_SECONDS": "31536000", "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1", "SECURE_HSTS_PRELOAD": "1",
+        "TEXTS_BACKEND": "off",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

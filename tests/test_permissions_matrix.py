@@ -60,6 +60,7 @@ ROUTES = {
     "t/<token:token>/cancel/": ("holder", "POST", "/t/{token}/cancel/"),
     "t/<token:token>/feedback/": ("holder", "POST", "/t/{served}/feedback/"),
     "t/<token:token>/language/": ("holder", "POST", "/t/{token}/language/"),
+    "t/<token:token>/texts/": ("holder", "POST", "/t/{token}/texts/"),
     "staff/": ("signed_in", "GET", "/staff/"),
     "staff/counters/<int:counter_id>/": ("staff", "GET", "/staff/counters/{counter}/"),
     "staff/counters/<int:counter_id>/leave/": ("staff", "POST", "/staff/counters/{counter}/leave/"),

@@ -46,9 +46,12 @@ def _announce(event, branch_id, *, tickets=(), counter=None, call=None, tell_hol
     is off (a ticket issued a moment ago has no phone page open yet).
     """
     from displays.broadcast import queue_changed
+    from queuesite import outboxes
 
     if not _announcing.get():
         return
+    # Integrators' webhooks and customers' texts: written now, in the change's own transaction.
+    outboxes.record(event, branch_id, tickets=tickets, counter=counter, call=call)
     tokens = sorted({ticket.token for ticket in tickets}) if tell_holders else []
     counter_id = counter.pk if counter else None
     call_id = call.pk if call else None
