@@ -57,6 +57,19 @@ def test_your_turn_names_the_counter(console, deposits, counter):
                           "Main Street: A002, it's your turn: please go to counter 1."]
 
 
+def test_texts_speak_the_tickets_language_not_the_tellers(client, branch, deposits, counter, teller):
+    branch.languages = "en,pt"
+    branch.save()
+    actions.issue_ticket(deposits)
+    second = actions.issue_ticket(deposits, language="pt")
+    client.post(f"/t/{second.token}/texts/", {"number": NUMBER}, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(teller)
+    client.post(f"/staff/counters/{counter.pk}/call-next/", HTTP_ACCEPT_LANGUAGE="en")
+    client.post(f"/staff/counters/{counter.pk}/call-next/", HTTP_ACCEPT_LANGUAGE="en")
+    assert sent_now() == ["Main Street: A002, é o próximo. Fique perto dos balcões, por favor.",
+                          "Main Street: A002, é a sua vez: dirija-se ao balcão 1, por favor."]
+
+
 def test_a_number_left_by_the_first_in_line_is_told_at_once_and_only_once(deposits, counter):
     ticket = actions.issue_ticket(deposits)
     texts.leave_number(ticket, NUMBER)

@@ -22,10 +22,11 @@ CUSTOMER_FILES = (
     "templates/base.html", "templates/tickets/kiosk.html", "templates/tickets/join.html",
     "templates/tickets/_take_ticket.html", "templates/tickets/ticket.html", "templates/tickets/print.html",
     "templates/tickets/_language_switch.html", "templates/displays/display.html", "tickets/words.py",
-    "tickets/forms.py", "tickets/views.py",
+    "tickets/forms.py", "tickets/views.py", "templates/texts/_phone.html", "texts/notify.py", "texts/views.py",
+    "texts/errors.py",
 )
 # Not words: the brand, symbols, and the kinds of text a template writes around its variables.
-NOT_WORDS = {"Frontline", "QR"}
+NOT_WORDS = {"Frontline", "QR", "URL"}
 
 
 def _text_of_template(source):
@@ -93,11 +94,12 @@ def _untranslated(tree):
 
 
 # Every module of the apps but the API (the integrators' English contract), the migrations, the
-# management commands and the system checks (whose words are for the administrator at a terminal).
+# management commands, the system checks and the workers' delivery log (whose words are for the
+# administrator at a terminal or in the admin's log).
 PYTHON = sorted(
     str(path.relative_to(ROOT)) for folder in ("tickets", "displays", "printing", "queuesite")
     for path in (ROOT / folder).rglob("*.py")
-    if "migrations" not in path.parts and "commands" not in path.parts and path.name not in ("api.py", "checks.py")
+    if "migrations" not in path.parts and "commands" not in path.parts and path.name not in ("api.py", "checks.py", "outboxes.py")
 )
 
 
