@@ -17,6 +17,19 @@ def django_db_modify_db_settings(django_db_modify_db_settings, tmp_path_factory)
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")
 
 
+@pytest.fixture
+def one_minute():
+    """A rate-limit test counts in the limiter's window of a clock minute (tickets/ratelimit.py): it starts at
+    the minute's second second, clock running, so a slow machine never sees the window roll over mid-test."""
+    import datetime
+
+    import time_machine
+
+    start = datetime.datetime.now(datetime.UTC).replace(second=2, microsecond=0)
+    with time_machine.travel(start, tick=True):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_grades():
     """Each test grades the predictors on its own tickets: a process keeps grades for minutes (predictors.py)."""

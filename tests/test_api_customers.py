@@ -72,7 +72,7 @@ def test_unknown_branch_is_404(client, deposits):
     assert client.get("/api/v1/branches/nowhere/").json() == {"error": "Not found."}
 
 
-def test_too_many_tickets_from_one_address_is_429(client, deposits, settings):
+def test_too_many_tickets_from_one_address_is_429(client, deposits, settings, one_minute):
     settings.TICKETS_PER_MINUTE_PER_ADDRESS = 3
     cache.clear()
     try:

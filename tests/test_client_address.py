@@ -49,7 +49,7 @@ def take(client, forwarded):
 
 
 @pytest.fixture
-def limit_of_two(settings):
+def limit_of_two(settings, one_minute):
     settings.TICKETS_PER_MINUTE_PER_ADDRESS = 2
     cache.clear()
     yield

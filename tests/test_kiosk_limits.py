@@ -20,7 +20,7 @@ def fresh_counts():
 
 
 @pytest.fixture
-def limits(settings):
+def limits(settings, one_minute):
     settings.TICKETS_PER_MINUTE_PER_ADDRESS = 2
     settings.KIOSK_TICKETS_PER_MINUTE = 5
     return settings

@@ -233,7 +233,7 @@ def test_a_ticket_left_waiting_from_a_past_day_says_its_queue_has_closed(client,
         "waiting", True, None, None)
 
 
-def test_the_kiosk_page_has_the_same_rate_limit_as_the_api(client, deposits, settings):
+def test_the_kiosk_page_has_the_same_rate_limit_as_the_api(client, deposits, settings, one_minute):
     from django.core.cache import cache
 
     settings.TICKETS_PER_MINUTE_PER_ADDRESS = 2
