@@ -10,6 +10,7 @@ from django.contrib.admin.models import LogEntry
 
 from tickets import actions, errors
 from tickets.models import AuditTrailIsReadOnly, Counter, Operation
+from .visible import visible_text
 
 
 def trail(**filters):
@@ -209,3 +210,20 @@ def test_a_bad_range_on_the_trail_page_says_so(client, branch, manager):
     client.force_login(manager)
     assert client.get("/b/main/audit/?from=someday").status_code == 400
     assert client.get("/b/main/audit/trail.csv?from=someday").status_code == 400
+
+
+def test_a_managers_trail_never_lists_a_tellers_breaks_but_the_auditors_does(client, counter, teller, manager, superuser):
+    """Issue 16: breaks reach managers only as totals per day. The trail keeps who paused, for auditors."""
+    actions.pause_counter(counter, by=teller)
+    actions.resume_counter(counter, by=teller)
+    client.force_login(manager)
+    page = visible_text(client.get("/b/main/audit/").content.decode())
+    assert "Counter 1 paused" in page and "a teller" in page
+    assert "Counter 1 paused" not in client.get("/b/main/audit/?staff=teller").content.decode()
+    rows = list(csv.DictReader(io.StringIO(
+        b"".join(client.get("/b/main/audit/trail.csv").streaming_content).decode().lstrip("\ufeff"))))
+    assert {row["staff"] for row in rows if row["kind"] in ("pause", "resume")} == {""}
+    client.force_login(superuser)
+    rows = list(csv.DictReader(io.StringIO(
+        b"".join(client.get("/b/main/audit/trail.csv").streaming_content).decode().lstrip("\ufeff"))))
+    assert "teller" in {row["staff"] for row in rows if row["kind"] in ("pause", "resume")}

@@ -18,6 +18,20 @@ from .models import Branch, Counter, Operation
 
 # The page shows a day or a few; the CSV has every row of the range.
 ROWS_SHOWN = 500
+# A teller's breaks reach managers only as totals per day (issue 16: care.py): the trail keeps who paused
+# and resumed, for the bank's auditors (superusers), and shows a branch's managers those rows without the
+# name, and none of them when they ask for one member of staff's operations.
+BREAKS = [Operation.Kind.PAUSE, Operation.Kind.RESUME]
+
+
+def _hide_breaks(operations, staff):
+    """The trail as a manager reads it: pauses and resumes nameless, and absent from one person's list."""
+    operations = operations.exclude(kind__in=BREAKS) if staff else operations
+    return operations
+
+
+def _name(operation, auditor):
+    return operation.by_name if auditor or operation.kind not in BREAKS else ""
 ADMIN_VERBS = {ADDITION: "Added", CHANGE: "Changed", DELETION: "Deleted"}
 
 
@@ -50,8 +64,13 @@ def audit_page(request, slug):
     except stats.InvalidRange as invalid:
         today = branch.business_day(timezone.now())
         error, (first, last, counter, staff) = str(invalid), (today, today, None, "")
+    auditor = request.user.is_superuser
     operations = trail(branch, first, last, counter, staff).select_related("undone_by")
+    if not auditor:
+        operations = _hide_breaks(operations, staff)
     rows = list(operations[: ROWS_SHOWN + 1])
+    for operation in rows:
+        operation.shown_name = _name(operation, auditor)
     context = {
         "branch": branch, "first": first, "last": last, "counter": counter, "staff": staff, "error": error,
         "operations": rows[:ROWS_SHOWN], "more": len(rows) > ROWS_SHOWN, "rows_shown": ROWS_SHOWN,
@@ -72,10 +91,12 @@ def audit_csv(request, slug):
 
     def rows(branch, first, last):
         _, _, counter, staff = _filters(request, branch)
-        for operation in trail(branch, first, last, counter, staff).select_related("undone_by").iterator(2000):
+        auditor = request.user.is_superuser
+        operations = trail(branch, first, last, counter, staff).select_related("undone_by")
+        for operation in (operations if auditor else _hide_breaks(operations, staff)).iterator(2000):
             yield [
                 local_time(operation.at, branch), operation.kind, operation.summary, operation.counter_name,
-                operation.ticket_number, operation.by_name, local_time(operation.undone_at, branch),
+                operation.ticket_number, _name(operation, auditor), local_time(operation.undone_at, branch),
                 operation.undone_by.get_username() if operation.undone_by_id else None,
             ]
 
