@@ -133,6 +133,12 @@ def test_endpoints_of_another_branch_hear_nothing_and_bank_wide_ones_hear_every_
         assert len(receiver.requests) == 1 and elsewhere.requests == []
 
 
+def test_a_counter_its_teller_leaves_open_is_heard_pausing(endpoint, receiver, counter, teller):
+    actions.leave_counter(counter, teller)  # nobody at it: the counter pauses by itself
+    deliver_all()
+    assert [message["type"] for message in received(receiver)] == ["counter.paused"]
+
+
 def test_a_rolled_back_action_writes_no_event(endpoint, deposits, counter):
     with pytest.raises(RuntimeError), transaction.atomic():
         actions.issue_ticket(deposits)

@@ -550,11 +550,13 @@ def _leave(counter, by, now):
     ended = _end_break(counter, now)  # the break ends with the teller's time at the counter
     counter.teller, counter.teller_since, counter.working_since = None, None, None
     fields = list(dict.fromkeys(["teller", "teller_since", "working_since", *ended]))
-    if counter.status == Counter.Status.OPEN and Ticket.objects.called_to(counter) is None:
+    paused = counter.status == Counter.Status.OPEN and Ticket.objects.called_to(counter) is None
+    if paused:
         counter.status = Counter.Status.PAUSED
         fields.append("status")
     counter.save(update_fields=fields)
-    _announce("teller_left", counter.branch_id, counter=counter)
+    # A counter left open pauses: said as the pause it is (a webhook's counter.paused among others).
+    _announce("counter_paused" if paused else "teller_left", counter.branch_id, counter=counter)
 
 
 def record_feedback(ticket, *, rating=None, note="", perceived_wait="", now=None):
