@@ -211,6 +211,9 @@ def call_next(counter, *, by=None, now=None):
         counter = _lock_counter(counter)
         if counter.status != Counter.Status.OPEN:
             raise errors.CounterNotOpen(counter)
+        if counter.pause_after:
+            # The teller asked for a break after this customer: calling another would break that promise.
+            raise errors.PauseAsked(counter)
         previous = Ticket.objects.called_to(counter)
         at_counter = _undo_fields(previous) if previous else None
         if previous:
@@ -267,6 +270,7 @@ def _close_called(counter, status, by, now, event):
             _record(Operation.Kind.SERVE, by, now, gettext("%(ticket)s served at counter %(counter)s") % {
                 "ticket": ticket.number, "counter": counter.name}, counter=counter, ticket=ticket)
         _announce(event, counter.branch_id, tickets=[ticket], counter=counter)
+        _pause_if_asked(counter, by, now)
     return ticket
 
 
@@ -312,6 +316,7 @@ def transfer(counter, to_service, *, by=None, now=None):
         _record(Operation.Kind.TRANSFER, by, now, gettext("%(ticket)s transferred to %(service)s") % {
             "ticket": ticket.number, "service": to_service.name}, counter=counter, ticket=ticket)
         _announce("transferred", counter.branch_id, tickets=[ticket], counter=counter)
+        _pause_if_asked(counter, by, now)
     return ticket
 
 
@@ -358,7 +363,8 @@ def _set_counter_status(counter, status, event, allowed_from, by=None, now=None)
         # A close keeps the status it ended, for undo.
         _record(kind, by, now, str(summary) % {"counter": counter.name}, counter=counter,
                 counter_status=counter.status if status == Counter.Status.CLOSED else None)
-        fields = ["status"]
+        fields = ["status", "pause_after"]
+        counter.pause_after = False  # a pause asked for is the pause now made, or no longer wanted
         if status == Counter.Status.PAUSED and counter.teller_id is not None:
             # A teller's break: timed from now; a counter nobody is at is paused but nobody is on a break.
             counter.paused_at = now
@@ -390,6 +396,28 @@ def _end_break(counter, now):
     counter.paused_at = None
     counter.working_since = now if counter.teller_id is not None else None
     return ["paused_at", "working_since"]
+
+
+def pause_after_customer(counter, *, by=None, asked=True, now=None):
+    """ "Pause after this customer": the counter pauses when its current visit ends (served, no-show or
+    transferred), and calls nobody new meanwhile; ``asked=False`` keeps it open after all. With nobody at
+    the counter the pause is at once."""
+    with transaction.atomic():
+        counter = _lock_counter(counter)
+        if asked and Ticket.objects.called_to(counter) is None:
+            return pause_counter(counter, by=by, now=now)
+        if counter.status != Counter.Status.OPEN:
+            raise errors.CounterNotOpen(counter)
+        counter.pause_after = asked
+        counter.save(update_fields=["pause_after"])
+        _announce("counter_pause_asked", counter.branch_id, counter=counter)
+    return counter
+
+
+def _pause_if_asked(counter, by, now):
+    """The visit asked to end with a pause has ended: pause now (its break begins)."""
+    if counter.pause_after:
+        _set_counter_status(counter, Counter.Status.PAUSED, "counter_paused", [Counter.Status.OPEN], by, now)
 
 
 def pause_counter(counter, *, by=None, now=None):

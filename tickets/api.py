@@ -208,6 +208,7 @@ class CounterOut(Schema):
     staffed: bool = Field(description="Whether a teller is signed in at it; only staffed open counters count in estimates.")
     services: list[str]
     served_today: int
+    pause_after: bool = Field(False, description="The teller asked to pause after the current customer.")
     serving: Optional[ServingOut]
 
 

@@ -43,6 +43,14 @@ class CounterStaffed(QueueError):
             "teller": staff_name(counter.teller), "counter": counter.name})
 
 
+class PauseAsked(QueueError):
+    def __init__(self, counter):
+        super().__init__(gettext(
+            "Counter %(counter)s pauses after this customer: mark them served, no-show or transfer them, "
+            "or keep the counter open."
+        ) % {"counter": counter.name})
+
+
 class NoTicketAtCounter(QueueError):
     def __init__(self, counter):
         super().__init__(gettext("Counter %(counter)s has no called ticket.") % {"counter": counter.name})

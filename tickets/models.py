@@ -163,6 +163,10 @@ class Counter(models.Model):
     paused_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When its current break began, while it lasts.")
     )
+    # "Pause after this customer": asked while serving, it pauses the counter when that visit ends.
+    pause_after = models.BooleanField(
+        default=False, help_text=_("The counter pauses when its current customer's visit ends.")
+    )
 
     class Meta:
         ordering = ["branch", "name"]

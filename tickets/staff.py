@@ -41,8 +41,19 @@ def console_view(state, counter_id):
         "serving" if row["serving"] else "idle",
         "open" if row["status"] == Counter.Status.OPEN else "stopped",
         "waiting" if waiting else "nobody",
+        pause_variant(row),
     ]
     return {"row": row, "waiting": waiting, "shown": shown}
+
+
+def pause_variant(row):
+    """Which pause the console offers (console.js: pauseVariant): at once between customers, after the
+    current one while serving, or none but "keep open" once a pause after this customer is asked."""
+    if row["status"] != Counter.Status.OPEN:
+        return "no-pause"
+    if row["pause_after"]:
+        return "pausing"
+    return "pause-after" if row["serving"] else "pause-now"
 
 
 @login_required
@@ -92,6 +103,10 @@ OPERATIONS = {
     "no-show": (lambda counter, request: actions.mark_no_show(counter, by=request.user), None),
     "transfer": (_transfer, _("%(ticket)s transferred.")),
     "pause": (lambda counter, request: actions.pause_counter(counter, by=request.user), _("Counter paused.")),
+    "pause-after": (lambda counter, request: actions.pause_after_customer(counter, by=request.user),
+                    _("The counter pauses after this customer.")),
+    "keep-open": (lambda counter, request: actions.pause_after_customer(counter, by=request.user, asked=False),
+                  _("The counter stays open.")),
     "resume": (lambda counter, request: actions.resume_counter(counter, by=request.user), _("Counter open.")),
     "close": (lambda counter, request: actions.close_counter(counter, by=request.user), None),
     "undo": (lambda counter, request: actions.undo(counter, by=request.user), _("Undone: %(operation)s.")),

@@ -159,6 +159,7 @@ def counter_rows(branch, now):
                 # The services it calls: a service switched off is called by none (next_for_counter).
                 "services": [service.code for service in counter.services.all() if service.active],
                 "served_today": served_today.get(counter.pk, 0),
+                "pause_after": counter.pause_after,
                 "serving": {
                     "number": ticket.number,
                     "service": ticket.service.code,

@@ -24,7 +24,15 @@
       counter.serving ? "serving" : "idle",
       counter.status === "open" ? "open" : "stopped",
       waiting.length ? "waiting" : "nobody",
+      pauseVariant(counter),
     ];
+  }
+
+  // Which pause is offered: the same rule as staff.pause_variant.
+  function pauseVariant(counter) {
+    if (counter.status !== "open") return "no-pause";
+    if (counter.pause_after) return "pausing";
+    return counter.serving ? "pause-after" : "pause-now";
   }
 
   function ticketRow(ticket) {

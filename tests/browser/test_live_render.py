@@ -254,8 +254,13 @@ def test_the_console_shows_live_what_a_fresh_load_shows(open_page, floor, counte
     showing(teller.locator(".current"), "Deposits · priority · called again 2 times · at the counter for")
     same()
 
-    floor.counter(counter, "serve")  # a counter pauses between customers, never in the middle of one
-    floor.counter(counter, "pause")
+    # A pause asked for while serving waits for the visit's end, and then is made by itself.
+    teller.get_by_role("button", name=re.compile("Pause after this customer")).click()
+    showing(teller.locator(".actions"), "Pausing after this customer.")
+    teller.wait_for_function("() => document.documentElement.classList.contains('offline') === false && window.Frontline")
+    requests.clear()  # the teller's own press, and the page it answers; the updates after it fetch nothing
+    same()
+    floor.counter(counter, "serve")
     expect(teller.locator(".pill")).to_have_text("paused")
     expect(teller.get_by_role("button", name=re.compile("Resume"))).to_be_visible()
     expect(teller.locator("strong")).to_have_text("1")  # served today
