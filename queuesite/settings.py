@@ -188,7 +188,7 @@ LANGUAGES = [
 ]
 LANG_INFO.setdefault("fil", {"bidi": False, "code": "fil", "name": "Filipino", "name_local": "Filipino"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Django knows no Filipino of its own: its name, direction, and our formats for its dates and numbers.
+# Our formats: Filipino's (Django has none), and English's with 24-hour times (queuesite/formats/).
 FORMAT_MODULE_PATH = ["queuesite.formats"]
 # Stored times are UTC; each branch's business day is computed in its own zone (Branch.business_day).
 TIME_ZONE = "UTC"

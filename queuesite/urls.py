@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from displays.views import display
@@ -12,6 +13,10 @@ from tickets.api import api
 from tickets import converters  # noqa: F401 - registers the <token:...> converter
 
 admin.site.login_form = AdminSignInForm
+# The admin is the product's, not Django's.
+admin.site.site_header = _("Frontline administration")
+admin.site.site_title = _("Frontline admin")
+admin.site.index_title = _("Branches, counters, kiosks and people")
 
 urlpatterns = [
     path("", views.index, name="index"),

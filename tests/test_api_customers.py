@@ -93,7 +93,7 @@ def test_branch_answer(client, branch, deposits, loans, counter, counter2, telle
     assert services["A"]["name"] == "Deposits" and "estimated_wait" in services["B"]
     counters = {c["name"]: c for c in answer["counters"]}
     assert counters["1"] == {
-        "id": counter.pk, "name": "1", "status": "open", "staffed": True, "services": ["A"], "served_today": 0,
+        "id": counter.pk, "name": "1", "status": "open", "staffed": True, "services": ["A"], "served_today": 0, "pause_after": False,
         "serving": {"number": "A001", "service": "A", "priority": False, "called_at": counters["1"]["serving"]["called_at"],
                     "recall_count": 0},
     }

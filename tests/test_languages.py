@@ -133,3 +133,28 @@ def test_the_demo_offers_english_and_portuguese_in_lisbon_and_filipino_in_manila
     assert Branch.objects.get(slug="demo").language_codes == ["en", "pt"]
     manila = Branch.objects.get(slug="manila")
     assert (manila.time_zone, manila.language_codes) == ("Asia/Manila", ["en", "fil"])
+
+
+def test_the_paper_ticket_and_staff_pages_tell_time_on_the_24_hour_clock(client, branch, deposits):
+    import datetime as dt
+
+    ticket = actions.issue_ticket(deposits, now=dt.datetime(2026, 6, 10, 13, 56, tzinfo=dt.UTC))
+    paper = client.get(f"/t/{ticket.token}/print/").content.decode()
+    assert "10 Jun 2026, 14:56" in paper  # Lisbon, summer: UTC+1
+    assert "p.m." not in paper
+
+
+def test_the_admin_is_titled_for_the_product(client, superuser):
+    client.force_login(superuser)
+    page = client.get("/admin/").content.decode()
+    assert "Frontline administration" in page and "Django administration" not in page
+
+
+def test_the_api_takes_a_ticket_in_an_offered_language_and_refuses_another(client, lisbon, deposits):
+    taken = client.post("/api/v1/branches/main/tickets/", {"service": "A", "language": "pt"},
+                        content_type="application/json")
+    assert taken.status_code == 201 and taken.json()["language"] == "pt"
+    refused = client.post("/api/v1/branches/main/tickets/", {"service": "A", "language": "ar"},
+                          content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "LanguageNotOffered"
+    assert Ticket.objects.count() == 1

@@ -38,6 +38,7 @@ REFUSAL_STATUS = {
     errors.InvalidFeedback: 400,
     errors.InvalidTransfer: 400,
     errors.ServiceUnavailable: 400,
+    errors.LanguageNotOffered: 400,
 }
 
 
