@@ -103,6 +103,7 @@ def test_an_error_left_on_the_kiosk_goes_before_the_next_customer(open_page, dep
     kiosk.locator('.service-button[data-code="A"]').click()
     expect(kiosk.get_by_role("alert")).to_have_text("Choose a service.")
     assert not Ticket.objects.exists()
+    kiosk.wait_for_load_state("load")  # the answer's script has set its timer
     kiosk.clock.run_for(40_000)
     expect(kiosk.get_by_role("alert")).to_have_count(0)
     expect(kiosk.get_by_role("button", name=re.compile("Deposits"))).to_be_visible()
@@ -153,6 +154,7 @@ def test_the_confirmation_goes_back_to_the_start_by_itself_without_afterprint(op
     kiosk.goto("/b/main/kiosk/")
     kiosk.get_by_role("button", name=re.compile("Deposits")).click()
     expect(kiosk.locator(".issued-number")).to_have_text("A001")
+    kiosk.wait_for_load_state("load")  # print.js has set its timer: only then may the fake clock run
     kiosk.clock.run_for(30_000)
     kiosk.wait_for_url("**/b/main/kiosk/")
     expect(kiosk.get_by_role("button", name=re.compile("Deposits"))).to_contain_text("1 waiting")

@@ -86,6 +86,9 @@ def test_after_the_fallback_the_kiosk_is_ready_for_the_next_customer(open_page, 
     kiosk.goto("/b/main/kiosk/entrance/")
     kiosk.get_by_role("button", name=re.compile("Deposits")).click()
     expect(kiosk.get_by_role("alert")).to_be_visible()
+    # The page's script has set its timer by its load: only then may the fake clock run (under load the
+    # alert was seen before print.js ran, and the clock ran past a timer not yet set).
+    kiosk.wait_for_load_state("load")
     kiosk.clock.run_for(15_000)
     expect(kiosk.get_by_role("alert")).to_be_visible()  # time to scan the code
     kiosk.clock.run_for(20_000)
