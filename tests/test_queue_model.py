@@ -2,7 +2,7 @@
 database, and after every step the rules that must always hold (Hypothesis stateful testing).
 
 ``make test`` runs 200 examples of up to 50 steps; ``python manage.py`` is not needed for the long run:
-``QUEUE_MODEL_EXAMPLES=2000 make test ARGS=tests/test_queue_model.py`` (its result is in the README).
+``QUEUE_MODEL_EXAMPLES=2000 make test ARGS=tests/test_queue_model.py`` (the README says what is known of its result).
 """
 
 import datetime as dt
