@@ -64,6 +64,7 @@ class Daphne:
             "LOG_LEVEL": "WARNING",
             # Every ticket of every test comes from 127.0.0.1; the limit itself is tested in test_pages/test_api.
             "TICKETS_PER_MINUTE_PER_ADDRESS": "100000",
+            "PHONE_TICKETS_WAITING_PER_BRANCH": "100000",
             **self.env,
         }
         self.process = subprocess.Popen(
